@@ -1,0 +1,462 @@
+//! Account workflows: sign-up, email verification, sign-in, token rotation, password
+//! reset, profile changes. Rules live here; HTTP lives in `routes::auth`.
+
+use chrono::Utc;
+use diesel::Connection;
+use herald_api_types::{RegisterRequest, TokenPair, UpdateMeRequest};
+use lettre::message::Mailbox;
+use uuid::Uuid;
+
+use crate::{
+    auth::{password, tokens},
+    db::{
+        self,
+        tokens::{NewUserToken, TokenKind},
+        users::{NewUser, Role, User, UserChanges},
+        DbError,
+    },
+    domain::{EmailAddress, Password},
+    error::FieldErrors,
+    mail::{self, templates},
+    state::AppState,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    #[error("this email is already registered")]
+    EmailTaken,
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    #[error("the email address is not confirmed yet")]
+    NotVerified,
+    #[error("the account is blocked")]
+    Blocked,
+    #[error("the link is unknown, already used, or expired")]
+    BadToken,
+    #[error("the refresh token is invalid, expired or already used")]
+    BadRefreshToken,
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Password(#[from] password::PasswordError),
+    #[error("token signing failed: {0}")]
+    Jwt(#[from] jsonwebtoken::errors::Error),
+}
+
+impl From<diesel::result::Error> for AccountError {
+    fn from(e: diesel::result::Error) -> Self {
+        AccountError::Db(DbError::Query(e))
+    }
+}
+
+const USER_ROLE: &str = "user";
+
+pub async fn register(
+    state: &AppState,
+    input: RegisterRequest,
+) -> Result<(User, Role), AccountError> {
+    let mut errors = FieldErrors::new();
+    let email = errors.check("email", EmailAddress::parse(&input.email));
+    let pw = errors.check("password", Password::parse(&input.password));
+    errors.merge_validator(validator::Validate::validate(&input));
+    let (Some(email), Some(pw)) = (email, pw) else {
+        return Err(AccountError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AccountError::Invalid(errors));
+    }
+    let hash = password::hash(pw).await?;
+    let token = tokens::random_token();
+    let token_hash = tokens::hash_token(&token);
+    let ttl = state.settings.verification_token_ttl;
+    let full_name = input.full_name.trim().to_owned();
+    let email_for_db = email.clone();
+    let (user, role) = db::run_blocking(&state.db, move |conn| {
+        conn.transaction(|conn| {
+            let role = db::users::role_by_name(conn, USER_ROLE)?;
+            let user = db::users::insert(
+                conn,
+                &NewUser {
+                    id: Uuid::new_v4(),
+                    email: email_for_db.as_str(),
+                    password_hash: &hash,
+                    full_name: &full_name,
+                    role_id: role.id,
+                    email_verified_at: None,
+                },
+            )
+            .map_err(|e| match e {
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => AccountError::EmailTaken,
+                other => other.into(),
+            })?;
+            insert_token(
+                conn,
+                user.id,
+                TokenKind::VerifyEmail,
+                &token_hash,
+                None,
+                ttl,
+            )?;
+            Ok::<_, AccountError>((user, role))
+        })
+    })
+    .await?;
+    send_verification(state, &user, &token);
+    Ok((user, role))
+}
+
+fn insert_token(
+    conn: &mut diesel::PgConnection,
+    user_id: Uuid,
+    kind: TokenKind,
+    hash: &[u8],
+    family: Option<Uuid>,
+    ttl: std::time::Duration,
+) -> Result<(), AccountError> {
+    let expires_at =
+        Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::days(1));
+    db::tokens::insert(
+        conn,
+        &NewUserToken {
+            id: Uuid::new_v4(),
+            user_id,
+            kind: kind.as_str(),
+            token_hash: hash,
+            family_id: family,
+            expires_at,
+        },
+    )?;
+    Ok(())
+}
+
+fn mailbox(user: &User) -> Option<Mailbox> {
+    let name = (!user.full_name.is_empty()).then(|| user.full_name.clone());
+    user.email.parse().ok().map(|addr| Mailbox::new(name, addr))
+}
+
+fn send_account_email(
+    state: &AppState,
+    user: &User,
+    email: templates::RenderedEmail,
+    what: &'static str,
+) {
+    let Some(to) = mailbox(user) else {
+        tracing::warn!(user = %user.id, "stored email address does not parse; email not sent");
+        return;
+    };
+    match mail::build_message(
+        state.mailer.from_mailbox(),
+        to,
+        &email.subject,
+        email.text,
+        Some(email.html),
+    ) {
+        Ok(message) => state.mailer.send_in_background(message, what),
+        Err(e) => tracing::error!(error = %e, what, "cannot build account email"),
+    }
+}
+
+fn send_verification(state: &AppState, user: &User, token: &str) {
+    let link = format!("{}/verify-email?token={token}", state.settings.public_url);
+    let email = templates::verification(
+        &user.full_name,
+        &link,
+        state.settings.verification_token_ttl,
+    );
+    send_account_email(state, user, email, "verification");
+}
+
+pub async fn verify_email(state: &AppState, token: String) -> Result<(), AccountError> {
+    let hash = tokens::hash_token(&token);
+    db::run_blocking(&state.db, move |conn| {
+        conn.transaction(|conn| {
+            let t = db::tokens::consume(conn, TokenKind::VerifyEmail, &hash)?
+                .ok_or(AccountError::BadToken)?;
+            let (user, _) = db::users::find_with_role(conn, t.user_id)?;
+            if user.email_verified_at.is_none() {
+                db::users::update(
+                    conn,
+                    user.id,
+                    UserChanges {
+                        email_verified_at: Some(Some(Utc::now())),
+                        ..Default::default()
+                    },
+                )?;
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Always succeeds from the caller's view, whether or not the account exists.
+pub async fn resend_verification(state: &AppState, email: String) -> Result<(), AccountError> {
+    let ttl = state.settings.verification_token_ttl;
+    let token = tokens::random_token();
+    let hash = tokens::hash_token(&token);
+    let user = db::run_blocking(&state.db, move |conn| {
+        conn.transaction(|conn| {
+            let Some((user, _)) = db::users::find_by_email(conn, &email)? else {
+                return Ok(None);
+            };
+            if user.email_verified_at.is_some() {
+                return Ok(None);
+            }
+            // Older links stop working: only the newest one is valid.
+            db::tokens::revoke_all(conn, user.id, TokenKind::VerifyEmail)?;
+            insert_token(conn, user.id, TokenKind::VerifyEmail, &hash, None, ttl)?;
+            Ok::<_, AccountError>(Some(user))
+        })
+    })
+    .await?;
+    if let Some(user) = user {
+        send_verification(state, &user, &token);
+    }
+    Ok(())
+}
+
+pub async fn login(
+    state: &AppState,
+    email: String,
+    candidate: String,
+) -> Result<TokenPair, AccountError> {
+    let found = db::run_blocking(&state.db, move |conn| {
+        db::users::find_by_email(conn, &email).map_err(DbError::from)
+    })
+    .await?;
+    let stored = found.as_ref().map(|(u, _)| u.password_hash.clone());
+    // Runs the same argon2 work whether or not the account exists.
+    let ok = password::verify(stored, candidate).await?;
+    let Some((user, _)) = found.filter(|_| ok) else {
+        return Err(AccountError::InvalidCredentials);
+    };
+    // Only now, with the right password, may the answer reveal the account's state.
+    if user.blocked_at.is_some() {
+        return Err(AccountError::Blocked);
+    }
+    if user.email_verified_at.is_none() {
+        return Err(AccountError::NotVerified);
+    }
+    issue_pair(state, user.id, Uuid::new_v4()).await
+}
+
+async fn issue_pair(
+    state: &AppState,
+    user_id: Uuid,
+    family: Uuid,
+) -> Result<TokenPair, AccountError> {
+    let refresh = tokens::random_token();
+    let hash = tokens::hash_token(&refresh);
+    let ttl = state.settings.refresh_token_ttl;
+    db::run_blocking(&state.db, move |conn| {
+        insert_token(conn, user_id, TokenKind::Refresh, &hash, Some(family), ttl)
+    })
+    .await?;
+    Ok(TokenPair {
+        access_token: state.jwt.issue(user_id)?,
+        refresh_token: refresh,
+        token_type: "Bearer".into(),
+        expires_in: state.jwt.ttl_secs(),
+    })
+}
+
+/// Rotates a refresh token. Presenting an already-used token means it leaked: the
+/// whole family (every token descended from that login) is revoked.
+pub async fn refresh(state: &AppState, token: String) -> Result<TokenPair, AccountError> {
+    let hash = tokens::hash_token(&token);
+    let (user_id, family) = db::run_blocking(&state.db, move |conn| {
+        conn.transaction(|conn| {
+            match db::tokens::consume(conn, TokenKind::Refresh, &hash)? {
+                Some(t) => {
+                    let (user, _) = db::users::find_with_role(conn, t.user_id)?;
+                    if user.blocked_at.is_some() {
+                        return Ok(Err(AccountError::BadRefreshToken));
+                    }
+                    Ok(Ok((t.user_id, t.family_id.unwrap_or_else(Uuid::new_v4))))
+                }
+                None => {
+                    if let Some(spent) = db::tokens::find(conn, TokenKind::Refresh, &hash)? {
+                        if spent.used_at.is_some() {
+                            if let Some(family) = spent.family_id {
+                                tracing::warn!(user = %spent.user_id, "refresh token reuse: revoking its family");
+                                db::tokens::revoke_family(conn, family)?;
+                            }
+                        }
+                    }
+                    // Commit the revocation, then refuse.
+                    Ok(Err(AccountError::BadRefreshToken))
+                }
+            }
+        })
+    })
+    .await
+    .and_then(|r: Result<_, AccountError>| r)?;
+    issue_pair(state, user_id, family).await
+}
+
+pub async fn logout(state: &AppState, token: String) -> Result<(), AccountError> {
+    let hash = tokens::hash_token(&token);
+    db::run_blocking(&state.db, move |conn| {
+        db::tokens::consume(conn, TokenKind::Refresh, &hash)
+            .map(|_| ())
+            .map_err(AccountError::from)
+    })
+    .await
+}
+
+pub async fn request_password_reset(state: &AppState, email: String) -> Result<(), AccountError> {
+    let ttl = state.settings.reset_token_ttl;
+    let token = tokens::random_token();
+    let hash = tokens::hash_token(&token);
+    let user = db::run_blocking(&state.db, move |conn| {
+        let Some((user, _)) = db::users::find_by_email(conn, &email)? else {
+            return Ok(None);
+        };
+        insert_token(conn, user.id, TokenKind::PasswordReset, &hash, None, ttl)?;
+        Ok::<_, AccountError>(Some(user))
+    })
+    .await?;
+    if let Some(user) = user {
+        let link = format!("{}/reset-password?token={token}", state.settings.public_url);
+        send_account_email(
+            state,
+            &user,
+            templates::password_reset(&user.full_name, &link, ttl),
+            "password reset",
+        );
+    }
+    Ok(())
+}
+
+pub async fn confirm_password_reset(
+    state: &AppState,
+    token: String,
+    new_password: String,
+) -> Result<(), AccountError> {
+    let pw = Password::parse(&new_password).map_err(|e| {
+        let mut f = FieldErrors::new();
+        f.add("password", e.to_string());
+        AccountError::Invalid(f)
+    })?;
+    let new_hash = password::hash(pw).await?;
+    let hash = tokens::hash_token(&token);
+    db::run_blocking(&state.db, move |conn| {
+        conn.transaction(|conn| {
+            let t = db::tokens::consume(conn, TokenKind::PasswordReset, &hash)?
+                .ok_or(AccountError::BadToken)?;
+            db::users::update(
+                conn,
+                t.user_id,
+                UserChanges {
+                    password_hash: Some(new_hash),
+                    ..Default::default()
+                },
+            )?;
+            // Every session ends, and other outstanding reset links die too.
+            db::tokens::revoke_all(conn, t.user_id, TokenKind::Refresh)?;
+            db::tokens::revoke_all(conn, t.user_id, TokenKind::PasswordReset)?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+pub async fn update_me(
+    state: &AppState,
+    user_id: Uuid,
+    input: UpdateMeRequest,
+) -> Result<(User, Role), AccountError> {
+    let mut errors = FieldErrors::new();
+    errors.merge_validator(validator::Validate::validate(&input));
+    let new_password = match (&input.new_password, &input.current_password) {
+        (Some(new), Some(_)) => errors.check("new_password", Password::parse(new)),
+        (Some(_), None) => {
+            errors.add("current_password", "is required to change the password");
+            None
+        }
+        (None, _) => None,
+    };
+    if !errors.is_empty() {
+        return Err(AccountError::Invalid(errors));
+    }
+    let mut changes = UserChanges {
+        full_name: input.full_name.map(|n| n.trim().to_owned()),
+        ..Default::default()
+    };
+    if let (Some(new), Some(current)) = (new_password, input.current_password) {
+        let (user, _) = db::run_blocking(&state.db, move |conn| {
+            db::users::find_with_role(conn, user_id).map_err(DbError::from)
+        })
+        .await?;
+        if !password::verify(Some(user.password_hash), current).await? {
+            let mut f = FieldErrors::new();
+            f.add("current_password", "is incorrect");
+            return Err(AccountError::Invalid(f));
+        }
+        changes.password_hash = Some(password::hash(new).await?);
+    }
+    let password_changed = changes.password_hash.is_some();
+    db::run_blocking(&state.db, move |conn| {
+        conn.transaction(|conn| {
+            db::users::update(conn, user_id, changes)?;
+            if password_changed {
+                // Other devices must sign in again with the new password.
+                db::tokens::revoke_all(conn, user_id, TokenKind::Refresh)?;
+            }
+            Ok::<_, AccountError>(db::users::find_with_role(conn, user_id)?)
+        })
+    })
+    .await
+}
+
+/// `herald create-admin`: creates a verified admin, or promotes and re-passwords an
+/// existing account with that email.
+pub async fn create_admin(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<User, AccountError> {
+    let mut errors = FieldErrors::new();
+    let email = errors.check("email", EmailAddress::parse(email));
+    let pw = errors.check("password", Password::parse(password));
+    let (Some(email), Some(pw)) = (email, pw) else {
+        return Err(AccountError::Invalid(errors));
+    };
+    let hash = password::hash(pw).await?;
+    db::run_blocking(&state.db, move |conn| {
+        conn.transaction(|conn| {
+            let admin = db::users::role_by_name(conn, "admin")?;
+            match db::users::find_by_email(conn, email.as_str())? {
+                Some((user, _)) => Ok(db::users::update(
+                    conn,
+                    user.id,
+                    UserChanges {
+                        password_hash: Some(hash),
+                        role_id: Some(admin.id),
+                        email_verified_at: Some(Some(
+                            user.email_verified_at.unwrap_or_else(Utc::now),
+                        )),
+                        ..Default::default()
+                    },
+                )?),
+                None => Ok(db::users::insert(
+                    conn,
+                    &NewUser {
+                        id: Uuid::new_v4(),
+                        email: email.as_str(),
+                        password_hash: &hash,
+                        full_name: "Administrator",
+                        role_id: admin.id,
+                        email_verified_at: Some(Utc::now()),
+                    },
+                )?),
+            }
+        })
+    })
+    .await
+}

@@ -1,0 +1,185 @@
+//! Typed settings, read once from the environment (and `.env` when present).
+//!
+//! Everything lives in [`Settings`], which travels in `AppState`; nothing reads the
+//! environment later, so tests can build any configuration they like.
+
+use std::{path::PathBuf, time::Duration};
+
+use secrecy::{ExposeSecret, SecretString};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name}: {message}")]
+    Invalid { name: &'static str, message: String },
+}
+
+/// How the mail transport reaches the outside world.
+#[derive(Clone, Debug)]
+pub enum MailTransportConfig {
+    /// `SMTP_URL` as lettre understands it (`smtp://user:pass@host:587?tls=starttls`).
+    Smtp(SecretString),
+    /// No SMTP configured: print to the log and save `.eml` files here.
+    Console(PathBuf),
+}
+
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    pub transport: MailTransportConfig,
+    pub from: String,
+    pub timeout: Duration,
+    pub concurrency: usize,
+    pub rate_per_sec: u32,
+    pub max_tries: u32,
+    pub retry_backoff: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: SecretString,
+    pub database_pool_size: u32,
+    pub redis_url: Option<String>,
+    pub bind: String,
+    /// Base URL for links in emails, without a trailing slash.
+    pub public_url: String,
+    pub jwt_secret: SecretString,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub verification_token_ttl: Duration,
+    pub reset_token_ttl: Duration,
+    pub mail: MailSettings,
+    pub scheduler_interval: Duration,
+    pub static_dir: PathBuf,
+    pub media_dir: PathBuf,
+    pub json_logs: bool,
+}
+
+const MIN_JWT_SECRET: usize = 32;
+
+impl Settings {
+    /// Reads the process environment (after loading `.env`, if any).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Builds settings from any key lookup; `from_env` and tests share it.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let jwt_secret = match get("JWT_SECRET") {
+            Some(s) if s.len() >= MIN_JWT_SECRET => SecretString::from(s),
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    name: "JWT_SECRET",
+                    message: format!("must be at least {MIN_JWT_SECRET} bytes"),
+                })
+            }
+            None => {
+                tracing::warn!(
+                    "JWT_SECRET is not set: using a random key, so tokens die with this process"
+                );
+                SecretString::from(crate::auth::tokens::random_token())
+            }
+        };
+        let transport = match get("SMTP_URL") {
+            Some(url) => MailTransportConfig::Smtp(SecretString::from(url)),
+            None => MailTransportConfig::Console(
+                get("MAIL_OUTBOX_DIR")
+                    .unwrap_or_else(|| ".data/outbox".into())
+                    .into(),
+            ),
+        };
+        let public_url = get("PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:8080".into());
+        url::Url::parse(&public_url).map_err(|e| ConfigError::Invalid {
+            name: "PUBLIC_URL",
+            message: e.to_string(),
+        })?;
+        Ok(Settings {
+            database_url: SecretString::from(
+                get("DATABASE_URL").unwrap_or_else(|| "postgres://localhost/herald".into()),
+            ),
+            database_pool_size: number(&get, "DATABASE_POOL_SIZE", 10)?,
+            redis_url: get("REDIS_URL"),
+            bind: get("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            jwt_secret,
+            access_token_ttl: secs(&get, "ACCESS_TOKEN_TTL_SECS", 15 * 60)?,
+            refresh_token_ttl: secs(&get, "REFRESH_TOKEN_TTL_SECS", 30 * 24 * 3600)?,
+            verification_token_ttl: secs(&get, "VERIFICATION_TOKEN_TTL_SECS", 48 * 3600)?,
+            reset_token_ttl: secs(&get, "RESET_TOKEN_TTL_SECS", 3600)?,
+            mail: MailSettings {
+                transport,
+                from: get("MAIL_FROM").unwrap_or_else(|| "Herald <no-reply@localhost>".into()),
+                timeout: secs(&get, "SMTP_TIMEOUT_SECS", 15)?,
+                concurrency: number(&get, "MAIL_CONCURRENCY", 8)?,
+                rate_per_sec: number(&get, "MAIL_RATE_PER_SEC", 0)?,
+                max_tries: number(&get, "MAIL_MAX_TRIES", 5)?,
+                retry_backoff: secs(&get, "MAIL_RETRY_BACKOFF_SECS", 60)?,
+            },
+            scheduler_interval: secs(&get, "SCHEDULER_INTERVAL_SECS", 30)?,
+            static_dir: get("STATIC_DIR")
+                .unwrap_or_else(|| "frontend/dist".into())
+                .into(),
+            media_dir: get("MEDIA_DIR")
+                .unwrap_or_else(|| ".data/media".into())
+                .into(),
+            json_logs: get("LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
+        })
+    }
+
+    pub fn jwt_secret_bytes(&self) -> &[u8] {
+        self.jwt_secret.expose_secret().as_bytes()
+    }
+}
+
+fn number<T: std::str::FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match get(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| ConfigError::Invalid {
+            name,
+            message: format!("expected a non-negative number, got {v:?}"),
+        }),
+    }
+}
+
+fn secs(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u64,
+) -> Result<Duration, ConfigError> {
+    number(get, name, default).map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn short_jwt_secret_is_refused() {
+        assert!(settings(&[("JWT_SECRET", "too-short")]).is_err());
+    }
+
+    #[test]
+    fn defaults_use_the_console_transport() {
+        let s = settings(&[]).unwrap();
+        assert!(matches!(s.mail.transport, MailTransportConfig::Console(_)));
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.scheduler_interval, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn malformed_numbers_name_the_variable() {
+        let err = settings(&[("MAIL_MAX_TRIES", "many")]).unwrap_err();
+        assert!(err.to_string().contains("MAIL_MAX_TRIES"));
+    }
+}

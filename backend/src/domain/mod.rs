@@ -1,0 +1,10 @@
+//! Rules and validated types, with no HTTP and no SQL.
+
+pub mod email;
+pub mod imports;
+pub mod password;
+pub mod permissions;
+
+pub use email::EmailAddress;
+pub use password::Password;
+pub use permissions::{Permission, PermissionSet};

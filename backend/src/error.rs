@@ -1,0 +1,337 @@
+//! The one place where errors become HTTP answers.
+//!
+//! Policy:
+//! - Every error answer is an RFC 7807 `application/problem+json` document.
+//! - Layers below HTTP have their own `thiserror` enums (`DbError`, `AccountError`,
+//!   `MailError`...); they convert into [`ApiError`] here and nowhere else.
+//! - Database: `NotFound` -> 404, unique or foreign-key violation -> 409, pool
+//!   exhaustion or lost connection -> 503, anything else -> 500.
+//! - 4xx bodies explain the problem; 5xx bodies are opaque ("internal error") and the
+//!   cause chain goes to the log, so nothing internal leaks to callers.
+//! - Extractor failures (bad JSON, wrong content type, bad path or query) are 4xx via
+//!   the handlers installed by [`json_config`], [`path_config`] and [`query_config`].
+
+use std::collections::BTreeMap;
+
+use actix_web::{
+    error::{JsonPayloadError, PathError, QueryPayloadError},
+    http::{header, StatusCode},
+    HttpRequest, HttpResponse, ResponseError,
+};
+use herald_api_types::Problem;
+
+use crate::db::DbError;
+
+/// Field name -> messages, the body of a 422.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct FieldErrors(BTreeMap<String, Vec<String>>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.entry(field.into()).or_default().push(message.into());
+    }
+
+    /// Records the error of a parse, if any, and passes the value through.
+    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
+        r.map_err(|e| self.add(field, e.to_string())).ok()
+    }
+
+    /// Merges the messages of a `validator` derive.
+    pub fn merge_validator(&mut self, result: Result<(), validator::ValidationErrors>) {
+        if let Err(errors) = result {
+            for (field, errs) in errors.field_errors() {
+                for e in errs {
+                    let msg = e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| e.code.to_string());
+                    self.add(field.to_string(), msg);
+                }
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was recorded, else the 422.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self))
+        }
+    }
+
+    pub fn single(field: &str, message: impl Into<String>) -> ApiError {
+        let mut e = FieldErrors::new();
+        e.add(field, message);
+        ApiError::Validation(e)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    #[error("payload too large")]
+    PayloadTooLarge(String),
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn internal(e: impl Into<anyhow::Error>) -> Self {
+        ApiError::Internal(e.into())
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "Bad request",
+            ApiError::Unauthorized(_) => "Unauthorized",
+            ApiError::Forbidden(_) => "Forbidden",
+            ApiError::NotFound => "Not found",
+            ApiError::Conflict(_) => "Conflict",
+            ApiError::Validation(_) => "Validation failed",
+            ApiError::PayloadTooLarge(_) => "Payload too large",
+            ApiError::UnsupportedMediaType(_) => "Unsupported media type",
+            ApiError::TooManyRequests { .. } => "Too many requests",
+            ApiError::Unavailable(_) => "Service unavailable",
+            ApiError::Internal(_) => "Internal server error",
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            ApiError::BadRequest(d)
+            | ApiError::Unauthorized(d)
+            | ApiError::Forbidden(d)
+            | ApiError::Conflict(d)
+            | ApiError::PayloadTooLarge(d)
+            | ApiError::UnsupportedMediaType(d) => Some(d.clone()),
+            ApiError::NotFound => {
+                Some("the resource does not exist or is not visible to you".into())
+            }
+            ApiError::Validation(_) => Some("some fields are invalid; see `errors`".into()),
+            ApiError::TooManyRequests { retry_after_secs } => {
+                Some(format!("try again in {retry_after_secs} s"))
+            }
+            // Opaque on purpose: the cause is logged, not shown.
+            ApiError::Unavailable(_) => {
+                Some("a dependency is unavailable; try again shortly".into())
+            }
+            ApiError::Internal(_) => Some("internal error".into()),
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        Problem {
+            kind: "about:blank".into(),
+            title: self.title().into(),
+            status: self.status_code().as_u16(),
+            detail: self.detail(),
+            errors: match self {
+                ApiError::Validation(f) => Some(f.0.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Internal(e) => tracing::error!(error = ?e, "internal error"),
+            ApiError::Unavailable(e) => tracing::warn!(error = %e, "dependency unavailable"),
+            _ => {}
+        }
+        let mut res = HttpResponse::build(self.status_code());
+        res.content_type("application/problem+json");
+        if let ApiError::TooManyRequests { retry_after_secs } = self {
+            res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        if let ApiError::Unauthorized(_) = self {
+            res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        res.json(self.to_problem())
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        use diesel::result::{DatabaseErrorKind as K, Error as E};
+        match e {
+            DbError::Query(E::NotFound) => ApiError::NotFound,
+            DbError::Query(E::DatabaseError(K::UniqueViolation, info)) => {
+                ApiError::Conflict(conflict_detail(info.constraint_name(), "already exists"))
+            }
+            DbError::Query(E::DatabaseError(K::ForeignKeyViolation, info)) => {
+                ApiError::Conflict(conflict_detail(info.constraint_name(), "is still in use"))
+            }
+            DbError::Query(E::DatabaseError(K::ClosedConnection, _)) | DbError::Pool(_) => {
+                ApiError::Unavailable(e.to_string())
+            }
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+fn conflict_detail(constraint: Option<&str>, what: &str) -> String {
+    match constraint {
+        Some("clients_owner_email_key") => {
+            "a recipient with this email is already in your list".into()
+        }
+        Some("users_email_key") => "this email is already registered".into(),
+        Some("mailings_message_id_fkey") => "the message is used by a mailing".into(),
+        Some(name) => format!("conflict on {name}: {what}"),
+        None => format!("the row {what}"),
+    }
+}
+
+/// JSON bodies: size limit, content type and syntax errors as problem+json.
+pub fn json_config() -> actix_web::web::JsonConfig {
+    actix_web::web::JsonConfig::default()
+        .limit(4 * 1024 * 1024)
+        .error_handler(|err, _req| json_error(err).into())
+}
+
+fn json_error(err: JsonPayloadError) -> ApiError {
+    match err {
+        JsonPayloadError::ContentType => {
+            ApiError::UnsupportedMediaType("expected Content-Type: application/json".into())
+        }
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            ApiError::PayloadTooLarge(format!("the body exceeds {limit} bytes"))
+        }
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            // Well-formed JSON of the wrong shape: name the field when serde does.
+            let msg = e.to_string();
+            let field = msg
+                .split('`')
+                .nth(1)
+                .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"))
+                .unwrap_or("body")
+                .to_owned();
+            FieldErrors::single(&field, msg)
+        }
+        JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("malformed JSON: {e}")),
+        other => ApiError::BadRequest(other.to_string()),
+    }
+}
+
+pub fn path_config() -> actix_web::web::PathConfig {
+    actix_web::web::PathConfig::default().error_handler(|err: PathError, _req: &HttpRequest| {
+        ApiError::BadRequest(format!("invalid path parameter: {err}")).into()
+    })
+}
+
+pub fn query_config() -> actix_web::web::QueryConfig {
+    actix_web::web::QueryConfig::default().error_handler(
+        |err: QueryPayloadError, _req: &HttpRequest| {
+            ApiError::BadRequest(format!("invalid query string: {err}")).into()
+        },
+    )
+}
+
+/// Unmatched API routes.
+pub async fn api_not_found() -> HttpResponse {
+    ApiError::NotFound.error_response()
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        DbError::Query(e).into()
+    }
+}
+
+impl From<crate::accounts::AccountError> for ApiError {
+    fn from(e: crate::accounts::AccountError) -> Self {
+        use crate::accounts::AccountError as A;
+        match e {
+            A::Invalid(fields) => ApiError::Validation(fields),
+            A::EmailTaken => ApiError::Conflict(e.to_string()),
+            A::InvalidCredentials | A::BadRefreshToken => ApiError::Unauthorized(e.to_string()),
+            A::NotVerified | A::Blocked => ApiError::Forbidden(e.to_string()),
+            A::BadToken => ApiError::BadRequest(e.to_string()),
+            A::Db(db) => db.into(),
+            A::Password(p) => ApiError::internal(p),
+            A::Jwt(j) => ApiError::internal(j),
+        }
+    }
+}
+
+/// Middleware turning error answers that did not come from [`ApiError`] (actix's own
+/// 404/405/413 and the like) into problem+json too, so clients see one error format.
+pub fn problem_for_bare_errors<B: actix_web::body::MessageBody + 'static>(
+) -> actix_web::middleware::ErrorHandlers<B> {
+    actix_web::middleware::ErrorHandlers::new().default_handler(
+        |res: actix_web::dev::ServiceResponse<B>| {
+            use actix_web::middleware::ErrorHandlerResponse;
+            let already = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+            if already {
+                return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+            }
+            let status = res.status();
+            let problem = Problem {
+                kind: "about:blank".into(),
+                title: status.canonical_reason().unwrap_or("Error").into(),
+                status: status.as_u16(),
+                detail: None,
+                errors: None,
+            };
+            let (req, old) = res.into_parts();
+            let mut new = HttpResponse::build(status);
+            for name in [header::RETRY_AFTER, header::ALLOW, header::WWW_AUTHENTICATE] {
+                if let Some(v) = old.headers().get(&name) {
+                    new.insert_header((name, v.clone()));
+                }
+            }
+            let new = new.content_type("application/problem+json").json(problem);
+            Ok(ErrorHandlerResponse::Response(
+                actix_web::dev::ServiceResponse::new(req, new).map_into_right_body(),
+            ))
+        },
+    )
+}

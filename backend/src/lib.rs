@@ -1,0 +1,17 @@
+//! Herald: a self-hosted email mailing service. The binary (`main.rs`) parses the
+//! command line and calls into this library; integration tests use it directly.
+
+pub mod accounts;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod mail;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use startup::Application;

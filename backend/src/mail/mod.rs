@@ -1,0 +1,244 @@
+//! Outgoing mail: the lettre SMTP transport (pooled, with timeouts), or a console
+//! transport that logs each email and saves it as an `.eml` file when no SMTP server
+//! is configured (like Django's console backend), so a fresh checkout just works.
+
+pub mod templates;
+
+use std::{path::PathBuf, sync::Arc};
+
+use lettre::{
+    message::{header::ContentType, Mailbox, MultiPart, SinglePart},
+    transport::smtp::AsyncSmtpTransport,
+    AsyncTransport, Message, Tokio1Executor,
+};
+use secrecy::ExposeSecret;
+
+use crate::config::{MailSettings, MailTransportConfig};
+
+/// What went wrong with one send, classified for the retry policy.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum MailError {
+    /// 4xx replies, timeouts, refused or dropped connections: worth retrying later.
+    #[error("temporary failure: {0}")]
+    Temporary(String),
+    /// 5xx replies and malformed messages: retrying will not help.
+    #[error("permanent failure: {0}")]
+    Permanent(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailSetupError {
+    #[error("invalid SMTP_URL: {0}")]
+    Url(String),
+    #[error("invalid MAIL_FROM {0:?}: {1}")]
+    From(String, String),
+    #[error("cannot create the outbox directory {0}: {1}")]
+    Outbox(PathBuf, std::io::Error),
+}
+
+#[derive(Clone)]
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Console(PathBuf),
+}
+
+/// A cheap-to-clone handle to the configured transport.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: Arc<Transport>,
+    from: Mailbox,
+}
+
+impl Mailer {
+    pub fn new(settings: &MailSettings) -> Result<Self, MailSetupError> {
+        let from: Mailbox = settings
+            .from
+            .parse()
+            .map_err(|e: lettre::address::AddressError| {
+                MailSetupError::From(settings.from.clone(), e.to_string())
+            })?;
+        let transport = match &settings.transport {
+            MailTransportConfig::Smtp(url) => {
+                let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&lettre_url(
+                    url.expose_secret(),
+                )?)
+                .map_err(|e| MailSetupError::Url(e.to_string()))?;
+                let pool = lettre::transport::smtp::PoolConfig::new()
+                    .max_size(settings.concurrency.max(1) as u32 * 2);
+                Transport::Smtp(
+                    builder
+                        .timeout(Some(settings.timeout))
+                        .pool_config(pool)
+                        .build(),
+                )
+            }
+            MailTransportConfig::Console(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| MailSetupError::Outbox(dir.clone(), e))?;
+                Transport::Console(dir.clone())
+            }
+        };
+        Ok(Mailer {
+            transport: Arc::new(transport),
+            from,
+        })
+    }
+
+    pub fn from_mailbox(&self) -> &Mailbox {
+        &self.from
+    }
+
+    /// Sends one message; on success returns the server's reply text.
+    pub async fn send(&self, message: Message) -> Result<String, MailError> {
+        match &*self.transport {
+            Transport::Smtp(smtp) => match smtp.send(message).await {
+                Ok(response) => Ok(format!(
+                    "{} {}",
+                    response.code(),
+                    response.message().collect::<Vec<_>>().join(" ")
+                )),
+                Err(e) if e.is_permanent() => Err(MailError::Permanent(error_text(&e))),
+                Err(e) => Err(MailError::Temporary(error_text(&e))),
+            },
+            Transport::Console(dir) => {
+                let bytes = message.formatted();
+                let path = dir.join(format!(
+                    "{}-{}.eml",
+                    chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f"),
+                    uuid::Uuid::new_v4().simple()
+                ));
+                tokio::fs::write(&path, &bytes).await.map_err(|e| {
+                    MailError::Temporary(format!("cannot write {}: {e}", path.display()))
+                })?;
+                tracing::info!(path = %path.display(), "email saved (console transport)\n{}", String::from_utf8_lossy(&bytes));
+                Ok(format!("250 saved to {}", path.display()))
+            }
+        }
+    }
+
+    /// Fire-and-forget for account emails: the request that caused it has answered;
+    /// a failure is logged (and the user can ask for the email again).
+    pub fn send_in_background(&self, message: Message, what: &'static str) {
+        let mailer = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = mailer.send(message).await {
+                tracing::warn!(error = %e, what, "account email not sent");
+            }
+        });
+    }
+}
+
+/// Translates Herald's `SMTP_URL` (`?tls=none|starttls|tls`) into lettre's dialect
+/// (`smtp://` plain, `?tls=required` for STARTTLS, `smtps://` for implicit TLS).
+/// lettre's own `required` / `opportunistic` values pass through.
+pub fn lettre_url(raw: &str) -> Result<String, MailSetupError> {
+    let mut url = url::Url::parse(raw).map_err(|e| MailSetupError::Url(e.to_string()))?;
+    if !matches!(url.scheme(), "smtp" | "smtps") {
+        return Err(MailSetupError::Url(format!(
+            "scheme must be smtp or smtps, not {:?}",
+            url.scheme()
+        )));
+    }
+    let mut tls = None;
+    let others: Vec<(String, String)> = url
+        .query_pairs()
+        .filter_map(|(k, v)| {
+            if k == "tls" {
+                tls = Some(v.into_owned());
+                None
+            } else {
+                Some((k.into_owned(), v.into_owned()))
+            }
+        })
+        .collect();
+    let lettre_tls = match tls.as_deref() {
+        None | Some("none") => None,
+        Some("starttls") | Some("required") => Some("required"),
+        Some("opportunistic") => Some("opportunistic"),
+        Some("tls") => {
+            url.set_scheme("smtps")
+                .map_err(|_| MailSetupError::Url("cannot switch to smtps".into()))?;
+            None
+        }
+        Some(other) => {
+            return Err(MailSetupError::Url(format!(
+                "tls must be none, starttls or tls, not {other:?}"
+            )))
+        }
+    };
+    url.set_query(None);
+    {
+        let mut q = url.query_pairs_mut();
+        for (k, v) in &others {
+            q.append_pair(k, v);
+        }
+        if let Some(t) = lettre_tls {
+            q.append_pair("tls", t);
+        }
+    }
+    let mut s = url.to_string();
+    if s.ends_with('?') {
+        s.pop();
+    }
+    Ok(s)
+}
+
+/// lettre's error with its source chain, as the attempt log should show it.
+fn error_text(e: &lettre::transport::smtp::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// A plain-text email with an optional HTML alternative.
+pub fn build_message(
+    from: &Mailbox,
+    to: Mailbox,
+    subject: &str,
+    text: String,
+    html: Option<String>,
+) -> Result<Message, lettre::error::Error> {
+    let builder = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(subject);
+    match html {
+        Some(html) => builder.multipart(MultiPart::alternative_plain_html(text, html)),
+        None => builder.singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(text),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smtp_url_dialects_translate() {
+        assert_eq!(
+            lettre_url("smtp://127.0.0.1:2525?tls=none").unwrap(),
+            "smtp://127.0.0.1:2525"
+        );
+        assert_eq!(
+            lettre_url("smtp://u:p@mail.example.com:587?tls=starttls").unwrap(),
+            "smtp://u:p@mail.example.com:587?tls=required"
+        );
+        assert_eq!(
+            lettre_url("smtp://mail.example.com?tls=tls").unwrap(),
+            "smtps://mail.example.com"
+        );
+        assert_eq!(
+            lettre_url("smtp://mail.example.com").unwrap(),
+            "smtp://mail.example.com"
+        );
+        assert!(lettre_url("smtp://x?tls=maybe").is_err());
+        assert!(lettre_url("http://x").is_err());
+    }
+}

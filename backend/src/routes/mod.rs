@@ -1,0 +1,26 @@
+//! HTTP handlers, one module per resource. Handlers are thin: parse, authorize, call
+//! the domain or the db layer, map the result. Every handler carries `#[utoipa::path]`
+//! and is registered through utoipa-actix-web, so a route cannot exist without its
+//! OpenAPI entry.
+
+pub mod auth;
+pub mod clients;
+pub mod health;
+pub mod me;
+pub mod messages;
+pub mod spa;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Everything under `/api/v1`.
+pub fn api_v1(cfg: &mut ServiceConfig) {
+    auth::configure(cfg);
+    me::configure(cfg);
+    clients::configure(cfg);
+    messages::configure(cfg);
+}
+
+/// Routes outside `/api/v1` that belong in the OpenAPI document.
+pub fn operational(cfg: &mut ServiceConfig) {
+    health::configure(cfg);
+}

@@ -1,0 +1,143 @@
+//! Building and running the server: pool, migrations, state, routes, middleware.
+//! `herald serve` and the integration tests go through the same `Application::build`.
+
+use std::{net::TcpListener, sync::Arc};
+
+use actix_web::{dev::Server, middleware, web, App, HttpServer};
+use anyhow::Context;
+use diesel::{pg::PgConnection, RunQueryDsl};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    auth::jwt::JwtKeys,
+    config::Settings,
+    db::{self, pool::build_pool},
+    error,
+    mail::Mailer,
+    openapi, routes,
+    state::AppState,
+};
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
+
+/// Any constant: serialises concurrent `migrate` runs from several instances.
+const MIGRATION_LOCK: i64 = 0x4845_5241_4c44; // "HERALD"
+
+pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<usize> {
+    diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(conn)?;
+    let result = conn
+        .run_pending_migrations(MIGRATIONS)
+        .map(|done| done.len())
+        .map_err(|e| anyhow::anyhow!("migration failed: {e}"));
+    diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(conn)?;
+    result
+}
+
+/// Connects, migrates, and assembles the shared state.
+pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
+    let url = settings.database_url.clone();
+    let size = settings.database_pool_size;
+    let pool = tokio::task::spawn_blocking(move || build_pool(&url, size))
+        .await?
+        .context("cannot connect to the database (DATABASE_URL)")?;
+    let applied =
+        db::run_blocking(&pool, |conn| run_migrations(conn).map_err(MigrateError)).await?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    let redis = match &settings.redis_url {
+        Some(url) => Some(
+            deadpool_redis::Config::from_url(url)
+                .create_pool(Some(deadpool_redis::Runtime::Tokio1))
+                .context("invalid REDIS_URL")?,
+        ),
+        None => None,
+    };
+    let mailer = Mailer::new(&settings.mail)?;
+    let jwt = JwtKeys::new(settings.jwt_secret_bytes(), settings.access_token_ttl);
+    Ok(AppState {
+        settings: Arc::new(settings),
+        db: pool,
+        mailer,
+        jwt,
+        redis,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+struct MigrateError(anyhow::Error);
+
+impl From<db::DbError> for MigrateError {
+    fn from(e: db::DbError) -> Self {
+        MigrateError(e.into())
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let state = prepare_state(settings).await?;
+        Self::with_state(listener, state)
+    }
+
+    pub fn with_state(listener: TcpListener, state: AppState) -> anyhow::Result<Self> {
+        let port = listener.local_addr()?.port();
+        let server = run(listener, state.clone())?;
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let data = web::Data::new(state);
+    let doc = openapi::document();
+    let server = HttpServer::new(move || {
+        let app = App::new()
+            .wrap(error::problem_for_bare_errors())
+            .wrap(middleware::Compress::default())
+            .wrap(TracingLogger::default())
+            .app_data(data.clone())
+            .app_data(error::json_config())
+            .app_data(error::path_config())
+            .app_data(error::query_config())
+            // CSV imports arrive as raw bytes: 50,000 lines fit well within this.
+            .app_data(web::PayloadConfig::new(32 * 1024 * 1024))
+            .into_utoipa_app();
+        openapi::register(app)
+            .into_app()
+            .service(
+                SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()),
+            )
+            .service(web::scope("/api").default_service(web::to(error::api_not_found)))
+            .route("/{tail:.*}", web::get().to(routes::spa::serve))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

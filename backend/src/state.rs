@@ -1,0 +1,15 @@
+//! Shared application state, handed to every handler as `web::Data<AppState>`.
+
+use std::sync::Arc;
+
+use crate::{auth::jwt::JwtKeys, config::Settings, db::DbPool, mail::Mailer};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: DbPool,
+    pub mailer: Mailer,
+    pub jwt: JwtKeys,
+    /// `None` when REDIS_URL is unset: everything works, uncached.
+    pub redis: Option<deadpool_redis::Pool>,
+}

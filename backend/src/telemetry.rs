@@ -1,0 +1,17 @@
+//! Logging: pretty in development, JSON with `LOG_FORMAT=json`; level from `RUST_LOG`.
+
+use tracing_subscriber::{fmt, prelude::*, EnvFilter};
+
+pub fn init() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let json = std::env::var("LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let registry = tracing_subscriber::registry().with(filter);
+    // try_init: tests may call this more than once.
+    let _ = if json {
+        registry
+            .with(fmt::layer().json().with_current_span(true))
+            .try_init()
+    } else {
+        registry.with(fmt::layer().with_target(false)).try_init()
+    };
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs every check and every test. Fails fast, naming the step that failed.
+#
+#   scripts/test.sh                  services -> fmt -> clippy (backend) -> frontend check
+#                                    and clippy (wasm32) -> cargo test (unit + integration)
+#   scripts/test.sh FILTER [ARGS]    extra arguments go to `cargo test`
+#   HERALD_TEST_SKIP_LINT=1 scripts/test.sh   skip fmt, clippy and the frontend check
+#
+# The tests create and drop their own uniquely named databases through
+# HERALD_TEST_DATABASE_URL (a server URL) and use HERALD_TEST_REDIS_URL; both are exported
+# here unless already set.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+case "${1:-}" in
+    -h | --help)
+        sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+        exit 0
+        ;;
+esac
+
+phase_start=$SECONDS
+
+# Runs one step; on failure says which and exits with its status.
+step() {
+    local name="$1" status=0
+    shift
+    herald_log "$name: $*"
+    "$@" || status=$?
+    if [ "$status" -ne 0 ]; then
+        printf '\nFAILED: %s (exit status %d) after %ds in all\n' "$name" "$status" "$SECONDS" >&2
+        exit "$status"
+    fi
+}
+
+# Ends a phase: prints its wall time and the running total.
+phase_done() {
+    printf -- '--- %s: ok in %ds (total %ds)\n' "$1" "$((SECONDS - phase_start))" "$SECONDS" >&2
+    phase_start=$SECONDS
+}
+
+herald_ensure_cargo
+
+# 1. Packages (apt only if something is missing) and services.
+herald_ensure_services
+herald_resolve_pg
+export HERALD_TEST_DATABASE_URL="${HERALD_TEST_DATABASE_URL:-$(herald_pg_url postgres)}"
+export HERALD_TEST_REDIS_URL="${HERALD_TEST_REDIS_URL:-redis://$HERALD_REDIS_HOST:$HERALD_REDIS_PORT}"
+herald_log "HERALD_TEST_DATABASE_URL=$HERALD_TEST_DATABASE_URL"
+herald_log "HERALD_TEST_REDIS_URL=$HERALD_TEST_REDIS_URL"
+phase_done services
+
+if [ "${HERALD_TEST_SKIP_LINT:-0}" = 1 ]; then
+    herald_log "HERALD_TEST_SKIP_LINT=1: skipping fmt, clippy and the frontend check"
+else
+    herald_ensure_rust_tools
+
+    # 2. Formatting.
+    step fmt cargo fmt --all --check
+    phase_done fmt
+
+    # 3. Backend lints (all targets: lib, bin, unit and integration tests).
+    step clippy cargo clippy -p herald -p herald-api-types --all-targets -- -D warnings
+    phase_done clippy
+
+    # 4. Frontend: the wasm crate type-checks and is lint-clean for its real target.
+    [ -f scripts/build-frontend.sh ] || herald_die "scripts/build-frontend.sh is missing"
+    step frontend-check bash scripts/build-frontend.sh --check
+    step frontend-clippy cargo clippy -p herald-frontend --target wasm32-unknown-unknown -- -D warnings
+    phase_done frontend
+fi
+
+# 5. Every test: unit tests, doc tests, and the integration binary backend/tests/api.
+step test cargo test -p herald -p herald-api-types "$@"
+phase_done test
+
+printf '\nAll checks passed in %ds.\n' "$SECONDS" >&2
