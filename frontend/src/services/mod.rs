@@ -1,0 +1,3 @@
+//! Everything that leaves the browser.
+
+pub mod api;
