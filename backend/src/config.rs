@@ -31,6 +31,12 @@ pub struct MailSettings {
     pub rate_per_sec: u32,
     pub max_tries: u32,
     pub retry_backoff: Duration,
+    /// Deliveries leased per batch.
+    pub batch_size: usize,
+    /// Consecutive connection-level failures that pause dispatch.
+    pub breaker_threshold: u32,
+    /// First pause of the circuit breaker (doubles while the server stays down).
+    pub breaker_cooldown: Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -51,6 +57,9 @@ pub struct Settings {
     pub static_dir: PathBuf,
     pub media_dir: PathBuf,
     pub json_logs: bool,
+    /// Names this process in delivery leases; stable across restarts of one instance so a
+    /// restarted instance takes back its own leases at once. Default: host name + port.
+    pub instance_id: Option<String>,
 }
 
 const MIN_JWT_SECRET: usize = 32;
@@ -113,6 +122,9 @@ impl Settings {
                 rate_per_sec: number(&get, "MAIL_RATE_PER_SEC", 0)?,
                 max_tries: number(&get, "MAIL_MAX_TRIES", 5)?,
                 retry_backoff: secs(&get, "MAIL_RETRY_BACKOFF_SECS", 60)?,
+                batch_size: number(&get, "MAIL_BATCH_SIZE", 500)?,
+                breaker_threshold: number(&get, "MAIL_BREAKER_THRESHOLD", 5)?,
+                breaker_cooldown: secs(&get, "MAIL_BREAKER_COOLDOWN_SECS", 10)?,
             },
             scheduler_interval: secs(&get, "SCHEDULER_INTERVAL_SECS", 30)?,
             static_dir: get("STATIC_DIR")
@@ -122,6 +134,7 @@ impl Settings {
                 .unwrap_or_else(|| ".data/media".into())
                 .into(),
             json_logs: get("LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
+            instance_id: get("INSTANCE_ID"),
         })
     }
 
@@ -144,12 +157,20 @@ fn number<T: std::str::FromStr>(
     }
 }
 
+/// Seconds, fractions allowed (`0.2`), so tests and fast setups can go below one second.
 fn secs(
     get: &impl Fn(&str) -> Option<String>,
     name: &'static str,
     default: u64,
 ) -> Result<Duration, ConfigError> {
-    number(get, name, default).map(Duration::from_secs)
+    let v: f64 = number(get, name, default as f64)?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(ConfigError::Invalid {
+            name,
+            message: format!("expected a non-negative number of seconds, got {v}"),
+        });
+    }
+    Ok(Duration::from_secs_f64(v))
 }
 
 #[cfg(test)]

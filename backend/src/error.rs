@@ -335,3 +335,16 @@ pub fn problem_for_bare_errors<B: actix_web::body::MessageBody + 'static>(
         },
     )
 }
+
+impl From<crate::mailings::MailingError> for ApiError {
+    fn from(e: crate::mailings::MailingError) -> Self {
+        use crate::mailings::MailingError as M;
+        match e {
+            M::Invalid(fields) => ApiError::Validation(fields),
+            M::NotFound => ApiError::NotFound,
+            M::Forbidden(why) => ApiError::Forbidden(why),
+            M::Conflict(why) => ApiError::Conflict(why),
+            M::Db(db) => db.into(),
+        }
+    }
+}

@@ -21,6 +21,8 @@ use crate::routes;
         (name = "account", description = "The signed-in user's profile"),
         (name = "clients", description = "Mailing recipients"),
         (name = "messages", description = "Message templates"),
+        (name = "mailings", description = "Mailings, runs and the delivery attempt log"),
+        (name = "unsubscribe", description = "Recipients' unsubscribe links (RFC 8058)"),
         (name = "health", description = "Probes"),
     )
 )]

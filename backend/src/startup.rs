@@ -18,6 +18,7 @@ use crate::{
     error,
     mail::Mailer,
     openapi, routes,
+    scheduler::{self, SchedulerHandle},
     state::AppState,
 };
 
@@ -64,6 +65,7 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
         mailer,
         jwt,
         redis,
+        engine_wakeup: Default::default(),
     })
 }
 
@@ -81,6 +83,20 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    scheduler: Option<SchedulerHandle>,
+}
+
+/// This process's name in delivery leases: INSTANCE_ID, else host name and port.
+pub fn instance_id(settings: &Settings, port: u16) -> String {
+    settings.instance_id.clone().unwrap_or_else(|| {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "herald".into());
+        format!("{host}:{port}")
+    })
 }
 
 impl Application {
@@ -94,10 +110,12 @@ impl Application {
     pub fn with_state(listener: TcpListener, state: AppState) -> anyhow::Result<Self> {
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone())?;
+        let scheduler = scheduler::start(state.clone(), instance_id(&state.settings, port));
         Ok(Application {
             port,
             server,
             state,
+            scheduler: Some(scheduler),
         })
     }
 
@@ -109,8 +127,23 @@ impl Application {
         &self.state
     }
 
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+    /// The scheduler's handle, for callers that manage its lifetime themselves (tests).
+    pub fn take_scheduler(&mut self) -> Option<SchedulerHandle> {
+        self.scheduler.take()
+    }
+
+    /// Serves until the server stops (SIGINT/SIGTERM), then stops the scheduler, letting
+    /// in-flight sends finish and be recorded (bounded) and releasing leases.
+    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
+        let result = self.server.await;
+        if let Some(mut scheduler) = self.scheduler.take() {
+            tokio::task::spawn_blocking(move || {
+                scheduler.shutdown(std::time::Duration::from_secs(30))
+            })
+            .await
+            .ok();
+        }
+        result
     }
 }
 

@@ -12,4 +12,6 @@ pub struct AppState {
     pub jwt: JwtKeys,
     /// `None` when REDIS_URL is unset: everything works, uncached.
     pub redis: Option<deadpool_redis::Pool>,
+    /// Wakes the dispatcher when new deliveries exist (a run was just created).
+    pub engine_wakeup: Arc<tokio::sync::Notify>,
 }

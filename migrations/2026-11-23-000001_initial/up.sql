@@ -137,7 +137,7 @@ CREATE TABLE deliveries (
     client_id       uuid REFERENCES clients (id) ON DELETE SET NULL,
     email           text NOT NULL,
     full_name       text NOT NULL DEFAULT '',
-    status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+    status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed', 'skipped')),
     tries           integer NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
     leased_until    timestamptz,
@@ -147,6 +147,7 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_pending_idx ON deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX deliveries_mailing_idx ON deliveries (mailing_id, status);
+CREATE INDEX deliveries_run_status_idx ON deliveries (run_id, status);
 CREATE INDEX deliveries_client_idx ON deliveries (client_id);
 
 CREATE TABLE attempts (

@@ -7,9 +7,11 @@
 pub mod auth;
 pub mod clients;
 pub mod common;
+pub mod mailings;
 pub mod messages;
 
 pub use auth::*;
 pub use clients::*;
 pub use common::*;
+pub use mailings::*;
 pub use messages::*;

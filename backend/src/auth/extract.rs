@@ -14,6 +14,17 @@ use crate::{
     state::AppState,
 };
 
+/// What a caller may do with one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Their own row: read and change.
+    Owner,
+    /// Someone else's row they may read (a `*.view_all` permission), not change.
+    ReadOnly,
+    /// Not theirs to know about: answered as if it did not exist.
+    Invisible,
+}
+
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     pub id: Uuid,
@@ -66,12 +77,21 @@ impl AuthUser {
         owner: Option<Uuid>,
         view_all: Permission,
     ) -> Result<(), ApiError> {
-        match owner {
-            Some(o) if o == self.id => Ok(()),
-            Some(_) if self.has(view_all) => Err(ApiError::Forbidden(
+        match self.access(owner, view_all) {
+            Access::Owner => Ok(()),
+            Access::ReadOnly => Err(ApiError::Forbidden(
                 "you may view this row but not change it".into(),
             )),
-            _ => Err(ApiError::NotFound),
+            Access::Invisible => Err(ApiError::NotFound),
+        }
+    }
+
+    /// The caller's relation to a row owned by `owner` (`None`: no such row).
+    pub fn access(&self, owner: Option<Uuid>, view_all: Permission) -> Access {
+        match owner {
+            Some(o) if o == self.id => Access::Owner,
+            Some(_) if self.has(view_all) => Access::ReadOnly,
+            _ => Access::Invisible,
         }
     }
 }

@@ -3,6 +3,8 @@
 //! of HTTP. Owner scoping is part of their signatures (`Scope`), so no caller can forget it.
 
 pub mod clients;
+pub mod deliveries;
+pub mod mailings;
 pub mod messages;
 pub mod pool;
 pub mod schema;

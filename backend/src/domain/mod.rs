@@ -3,8 +3,12 @@
 pub mod email;
 pub mod imports;
 pub mod password;
+pub mod periodicity;
 pub mod permissions;
+pub mod schedule;
+pub mod template;
 
 pub use email::EmailAddress;
 pub use password::Password;
+pub use periodicity::{MailingStatus, Periodicity};
 pub use permissions::{Permission, PermissionSet};

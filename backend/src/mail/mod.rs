@@ -4,7 +4,11 @@
 
 pub mod templates;
 
-use std::{path::PathBuf, sync::Arc};
+use std::{
+    path::PathBuf,
+    sync::{Arc, RwLock},
+    time::Duration,
+};
 
 use lettre::{
     message::{header::ContentType, Mailbox, MultiPart, SinglePart},
@@ -15,15 +19,25 @@ use secrecy::ExposeSecret;
 
 use crate::config::{MailSettings, MailTransportConfig};
 
-/// What went wrong with one send, classified for the retry policy.
+/// What went wrong with one send, classified for the retry policy and the breaker.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum MailError {
-    /// 4xx replies, timeouts, refused or dropped connections: worth retrying later.
-    #[error("temporary failure: {0}")]
+    /// The server answered 4xx: try again later; the server itself is alive.
+    #[error("{0}")]
     Temporary(String),
-    /// 5xx replies and malformed messages: retrying will not help.
-    #[error("permanent failure: {0}")]
+    /// The server answered 5xx, or the message cannot be sent as it is: no retry.
+    #[error("{0}")]
     Permanent(String),
+    /// No usable answer at all: refused or dropped connection, timeout, garbage reply.
+    /// Retried, and counted by the circuit breaker as a sign the server is down.
+    #[error("{0}")]
+    Connection(String),
+}
+
+impl MailError {
+    pub fn is_retryable(&self) -> bool {
+        !matches!(self, MailError::Permanent(_))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,9 +50,15 @@ pub enum MailSetupError {
     Outbox(PathBuf, std::io::Error),
 }
 
-#[derive(Clone)]
+type SmtpPool = AsyncSmtpTransport<Tokio1Executor>;
+
 enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// The pool sits behind a lock so that it can be replaced: after a send is cancelled
+    /// by our timeout, lettre may hand the half-used connection to the next send.
+    Smtp {
+        builder: Box<dyn Fn() -> SmtpPool + Send + Sync>,
+        pool: RwLock<SmtpPool>,
+    },
     Console(PathBuf),
 }
 
@@ -47,6 +67,7 @@ enum Transport {
 pub struct Mailer {
     transport: Arc<Transport>,
     from: Mailbox,
+    timeout: Duration,
 }
 
 impl Mailer {
@@ -59,18 +80,21 @@ impl Mailer {
             })?;
         let transport = match &settings.transport {
             MailTransportConfig::Smtp(url) => {
-                let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&lettre_url(
-                    url.expose_secret(),
-                )?)
-                .map_err(|e| MailSetupError::Url(e.to_string()))?;
-                let pool = lettre::transport::smtp::PoolConfig::new()
-                    .max_size(settings.concurrency.max(1) as u32 * 2);
-                Transport::Smtp(
-                    builder
-                        .timeout(Some(settings.timeout))
-                        .pool_config(pool)
-                        .build(),
-                )
+                let url = lettre_url(url.expose_secret())?;
+                // Validate once; later rebuilds of the same URL cannot fail.
+                SmtpPool::from_url(&url).map_err(|e| MailSetupError::Url(e.to_string()))?;
+                let (timeout, size) = (settings.timeout, settings.concurrency.max(1) as u32 * 2);
+                let builder = move || {
+                    SmtpPool::from_url(&url)
+                        .expect("validated at startup")
+                        .timeout(Some(timeout))
+                        .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(size))
+                        .build()
+                };
+                Transport::Smtp {
+                    pool: RwLock::new(builder()),
+                    builder: Box::new(builder),
+                }
             }
             MailTransportConfig::Console(dir) => {
                 std::fs::create_dir_all(dir).map_err(|e| MailSetupError::Outbox(dir.clone(), e))?;
@@ -80,6 +104,7 @@ impl Mailer {
         Ok(Mailer {
             transport: Arc::new(transport),
             from,
+            timeout: settings.timeout,
         })
     }
 
@@ -87,18 +112,28 @@ impl Mailer {
         &self.from
     }
 
-    /// Sends one message; on success returns the server's reply text.
+    /// Sends one message within the SMTP timeout; on success returns the server's reply.
     pub async fn send(&self, message: Message) -> Result<String, MailError> {
         match &*self.transport {
-            Transport::Smtp(smtp) => match smtp.send(message).await {
-                Ok(response) => Ok(format!(
-                    "{} {}",
-                    response.code(),
-                    response.message().collect::<Vec<_>>().join(" ")
-                )),
-                Err(e) if e.is_permanent() => Err(MailError::Permanent(error_text(&e))),
-                Err(e) => Err(MailError::Temporary(error_text(&e))),
-            },
+            Transport::Smtp { pool, builder } => {
+                let smtp = pool.read().expect("mail pool lock").clone();
+                // lettre's own timeout covers connecting only; bound the whole exchange.
+                match tokio::time::timeout(self.timeout, smtp.send(message)).await {
+                    Ok(Ok(response)) => Ok(format!(
+                        "{} {}",
+                        response.code(),
+                        response.message().collect::<Vec<_>>().join(" ")
+                    )),
+                    Ok(Err(e)) => Err(classify(&e)),
+                    Err(_) => {
+                        *pool.write().expect("mail pool lock") = builder();
+                        Err(MailError::Connection(format!(
+                            "no reply within {} s",
+                            self.timeout.as_secs_f32()
+                        )))
+                    }
+                }
+            }
             Transport::Console(dir) => {
                 let bytes = message.formatted();
                 let path = dir.join(format!(
@@ -182,10 +217,29 @@ pub fn lettre_url(raw: &str) -> Result<String, MailSetupError> {
     Ok(s)
 }
 
-/// lettre's error with its source chain, as the attempt log should show it.
+/// 4xx -> temporary, 5xx -> permanent, everything else (network, timeout, a reply
+/// that does not parse) -> connection-level.
+fn classify(e: &lettre::transport::smtp::Error) -> MailError {
+    let text = error_text(e);
+    if e.is_permanent() {
+        MailError::Permanent(text)
+    } else if e.is_transient() {
+        MailError::Temporary(text)
+    } else {
+        MailError::Connection(text)
+    }
+}
+
+/// The text the attempt log shows: an SMTP reply as `451 4.4.0 try again later`,
+/// anything else as lettre's description with its whole cause chain.
 fn error_text(e: &lettre::transport::smtp::Error) -> String {
+    use std::error::Error as _;
+    if let (Some(code), Some(reply)) = (e.status(), e.source()) {
+        return format!("{code} {reply}");
+    }
+    // lettre's Display already names the first cause; add the deeper ones.
     let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
+    let mut source = e.source().and_then(|s| s.source());
     while let Some(s) = source {
         text.push_str(": ");
         text.push_str(&s.to_string());

@@ -12,7 +12,7 @@ use crate::{
         messages::{MessageChanges, NewMessage},
         PageRequest,
     },
-    domain::Permission,
+    domain::{template::MessageTemplate, Permission},
     error::{ApiError, FieldErrors},
     state::AppState,
 };
@@ -44,8 +44,16 @@ fn parse_input(mut input: api::MessageInput) -> Result<api::MessageInput, ApiErr
     if input.subject.contains(['\r', '\n']) {
         errors.add("subject", "must be a single line");
     }
-    errors.finish()?;
     input.html_body = input.html_body.filter(|h| !h.trim().is_empty());
+    if errors.is_empty() {
+        // A template that does not compile is refused now, not at send time.
+        if let Err((field, e)) =
+            MessageTemplate::compile(&input.subject, &input.body, input.html_body.as_deref())
+        {
+            errors.add(field, e.to_string());
+        }
+    }
+    errors.finish()?;
     Ok(input)
 }
 

@@ -6,9 +6,11 @@
 pub mod auth;
 pub mod clients;
 pub mod health;
+pub mod mailings;
 pub mod me;
 pub mod messages;
 pub mod spa;
+pub mod unsubscribe;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -18,9 +20,11 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     me::configure(cfg);
     clients::configure(cfg);
     messages::configure(cfg);
+    mailings::configure(cfg);
 }
 
 /// Routes outside `/api/v1` that belong in the OpenAPI document.
 pub fn operational(cfg: &mut ServiceConfig) {
     health::configure(cfg);
+    unsubscribe::configure(cfg);
 }

@@ -2,10 +2,10 @@
 //! with its own freshly created PostgreSQL database and its own capturing SMTP server,
 //! and talks to it over HTTP like any client would.
 
-use std::{collections::HashMap, path::PathBuf, time::Duration};
+use std::{collections::HashMap, path::PathBuf, sync::Arc, time::Duration};
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use herald::{config::Settings, state::AppState, Application};
+use herald::{config::Settings, scheduler::SchedulerHandle, state::AppState, Application};
 use herald_api_types as api;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -68,7 +68,10 @@ pub struct TestApp {
     pub smtp: TestSmtp,
     pub state: AppState,
     pub static_dir: PathBuf,
-    pub db: TestDatabase,
+    pub db: Arc<TestDatabase>,
+    /// The settings this instance was started with (to start a twin on the same database).
+    pub env: HashMap<String, String>,
+    _scheduler: Option<SchedulerHandle>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -78,8 +81,34 @@ pub async fn spawn_app() -> TestApp {
 /// Spawns the app; `configure` may override any environment-style setting.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
     herald::telemetry::init();
-    let db = TestDatabase::create();
+    let db = Arc::new(TestDatabase::create());
     let smtp = TestSmtp::start().await;
+    let mut env: HashMap<String, String> = [
+        ("DATABASE_URL", db.url.clone()),
+        ("DATABASE_POOL_SIZE", "6".into()),
+        ("BIND", "127.0.0.1:0".into()),
+        ("PUBLIC_URL", PUBLIC_URL.into()),
+        (
+            "JWT_SECRET",
+            "test-secret-that-is-at-least-32-bytes-long".into(),
+        ),
+        ("SMTP_URL", smtp.url()),
+        ("SMTP_TIMEOUT_SECS", "5".into()),
+        ("MAIL_FROM", "Herald Test <herald@herald.test>".into()),
+        // Fast engine for tests: tick, retries and breaker in fractions of a second.
+        ("SCHEDULER_INTERVAL_SECS", "0.1".into()),
+        ("MAIL_RETRY_BACKOFF_SECS", "0.1".into()),
+        ("MAIL_BREAKER_COOLDOWN_SECS", "0.3".into()),
+        ("MAIL_MAX_TRIES", "4".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    configure(&mut env);
+    start(db, smtp, env).await
+}
+
+async fn start(db: Arc<TestDatabase>, smtp: TestSmtp, mut env: HashMap<String, String>) -> TestApp {
     let static_dir =
         std::env::temp_dir().join(format!("herald-static-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(static_dir.join("assets")).unwrap();
@@ -93,36 +122,21 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)
         "console.log('hi')",
     )
     .unwrap();
-
-    let mut env: HashMap<String, String> = [
-        ("DATABASE_URL", db.url.clone()),
-        ("DATABASE_POOL_SIZE", "4".into()),
-        ("BIND", "127.0.0.1:0".into()),
-        ("PUBLIC_URL", PUBLIC_URL.into()),
-        (
-            "JWT_SECRET",
-            "test-secret-that-is-at-least-32-bytes-long".into(),
-        ),
-        ("SMTP_URL", smtp.url()),
-        ("SMTP_TIMEOUT_SECS", "5".into()),
-        ("MAIL_FROM", "Herald Test <herald@herald.test>".into()),
-        ("STATIC_DIR", static_dir.display().to_string()),
-        ("MEDIA_DIR", static_dir.join("media").display().to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    configure(&mut env);
+    env.insert("STATIC_DIR".into(), static_dir.display().to_string());
+    env.insert(
+        "MEDIA_DIR".into(),
+        static_dir.join("media").display().to_string(),
+    );
     let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("valid test settings");
-    let app = Application::build(settings)
+    let mut app = Application::build(settings)
         .await
         .expect("the application starts");
     let port = app.port();
     let state = app.state().clone();
+    let scheduler = app.take_scheduler();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
-
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -131,6 +145,22 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)
         state,
         static_dir,
         db,
+        env,
+        _scheduler: scheduler,
+    }
+}
+
+impl TestApp {
+    /// Stops this instance's scheduler and dispatcher (another process does the sending).
+    pub fn stop_scheduler(&mut self) {
+        if let Some(mut s) = self._scheduler.take() {
+            s.shutdown(Duration::from_secs(5));
+        }
+    }
+
+    /// Another instance of Herald on the same database and SMTP server (scale-out).
+    pub async fn twin(&self) -> TestApp {
+        start(self.db.clone(), self.smtp.clone(), self.env.clone()).await
     }
 }
 
@@ -334,7 +364,29 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if let Some(mut s) = self._scheduler.take() {
+            s.shutdown(Duration::from_secs(5));
+        }
         let _ = std::fs::remove_dir_all(&self.static_dir);
+    }
+}
+
+/// Polls `check` until it returns `Some`, failing with `what` at the deadline.
+pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -353,4 +405,78 @@ pub async fn assert_problem(res: reqwest::Response, status: StatusCode) -> api::
     let problem: api::Problem = res.json().await.expect("a problem document");
     assert_eq!(problem.status, status.as_u16());
     problem
+}
+
+impl TestApp {
+    pub async fn create_mailing(&self, user: &TestUser, body: serde_json::Value) -> api::Mailing {
+        let res = self
+            .post("/api/v1/mailings", Some(&user.token), &body)
+            .await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "create mailing: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    pub async fn mailing(&self, user: &TestUser, id: Uuid) -> api::Mailing {
+        self.get(&format!("/api/v1/mailings/{id}"), Some(&user.token))
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Waits until the mailing's newest run has settled every delivery.
+    pub async fn settled(&self, user: &TestUser, id: Uuid) -> api::Mailing {
+        eventually("the run to finish", Duration::from_secs(20), || async {
+            let m = self.mailing(user, id).await;
+            m.last_run
+                .as_ref()
+                .is_some_and(|r| r.finished_at.is_some())
+                .then_some(m)
+        })
+        .await
+    }
+
+    pub async fn attempts(
+        &self,
+        user: &TestUser,
+        mailing: Uuid,
+        query: &str,
+    ) -> api::Page<api::Attempt> {
+        self.get(
+            &format!("/api/v1/mailings/{mailing}/attempts?per_page=100{query}"),
+            Some(&user.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap()
+    }
+
+    /// A user with `n` recipients `r{i}-<tag>@example.com` and a message.
+    pub async fn user_with_audience(&self, n: usize) -> (TestUser, Vec<api::Client>, api::Message) {
+        let user = self.signed_up_user().await;
+        let mut clients = Vec::new();
+        for i in 0..n {
+            clients.push(
+                self.create_client(
+                    &user,
+                    &format!("r{i}-{}@example.com", &user.id.simple().to_string()[..8]),
+                    &format!("Reader {i}"),
+                )
+                .await,
+            );
+        }
+        let message = self.create_message(&user, "News for {{ full_name }}").await;
+        (user, clients, message)
+    }
+}
+
+pub fn ago(secs: i64) -> String {
+    (chrono::Utc::now() - chrono::Duration::seconds(secs)).to_rfc3339()
+}
+
+pub fn ahead(secs: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::seconds(secs)).to_rfc3339()
 }

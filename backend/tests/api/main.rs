@@ -6,7 +6,9 @@ mod smtp_server;
 
 mod accounts;
 mod clients;
+mod delivery;
 mod errors;
 mod isolation;
+mod mailings;
 mod messages;
 mod platform;

@@ -1,0 +1,142 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A scheduled mailing of one message to a set of recipients.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Mailing {
+    /// Mailing id.
+    pub id: Uuid,
+    /// The user who owns it.
+    pub owner_id: Uuid,
+    /// The message it sends.
+    pub message_id: Uuid,
+    /// Whether it goes to every client the owner has at the time of each run.
+    pub all_clients: bool,
+    /// Recipients now (the explicit set, or all the owner's clients).
+    pub recipients_count: i64,
+    /// First send.
+    pub start_at: DateTime<Utc>,
+    /// No sends after this time (none: no end).
+    pub end_at: Option<DateTime<Utc>>,
+    /// `once`, `daily`, `weekly` or `monthly`.
+    pub periodicity: String,
+    /// `created` (never sent), `running`, or `finished`.
+    pub status: String,
+    /// A disabled mailing is never sent, by schedule or by hand.
+    pub enabled: bool,
+    /// When the scheduler sends it next (none: no further scheduled run).
+    pub next_run_at: Option<DateTime<Utc>>,
+    /// The newest run, if any.
+    pub last_run: Option<Run>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it was last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Create or replace a mailing. Give `client_ids` or `all_clients: true`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MailingInput {
+    /// One of the caller's messages.
+    pub message_id: Uuid,
+    /// Recipients: ids of the caller's clients (replaces the set on PUT).
+    #[serde(default)]
+    pub client_ids: Option<Vec<Uuid>>,
+    /// Send to every client the caller has at the time of each run.
+    #[serde(default)]
+    pub all_clients: bool,
+    /// First send (RFC 3339). Now or in the past: a run starts at once.
+    pub start_at: DateTime<Utc>,
+    /// Optional end: no sends after it. Must be after `start_at` and in the future.
+    #[serde(default)]
+    pub end_at: Option<DateTime<Utc>>,
+    /// `once`, `daily`, `weekly` or `monthly`.
+    pub periodicity: String,
+}
+
+/// Filters of the mailing list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct MailingListQuery {
+    /// `created`, `running` or `finished`.
+    pub status: Option<String>,
+    /// Only enabled (true) or disabled (false) mailings.
+    pub enabled: Option<bool>,
+    /// Another user's mailings (needs `mailings.view_all`).
+    pub owner_id: Option<Uuid>,
+    /// 1-based page number (default 1).
+    pub page: Option<i64>,
+    /// Rows per page, 1..=100 (default 20).
+    pub per_page: Option<i64>,
+}
+
+/// One execution of a mailing.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Run {
+    /// Run id.
+    pub id: Uuid,
+    /// The mailing it belongs to.
+    pub mailing_id: Uuid,
+    /// `schedule`, `manual` or `cli`.
+    pub trigger: String,
+    /// When it began.
+    pub started_at: DateTime<Utc>,
+    /// When its last delivery was settled (none: still going).
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Emails delivered.
+    pub sent: i64,
+    /// Emails that finally failed.
+    pub failed: i64,
+    /// Emails not yet settled (waiting, or waiting to be retried).
+    pub pending: i64,
+}
+
+/// Answer to starting a run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunStarted {
+    /// The new run.
+    pub run_id: Uuid,
+}
+
+/// One try to deliver one email.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attempt {
+    /// Attempt id.
+    pub id: Uuid,
+    /// The mailing.
+    pub mailing_id: Uuid,
+    /// The run.
+    pub run_id: Uuid,
+    /// The recipient (none if deleted since; the email stays).
+    pub client_id: Option<Uuid>,
+    /// The recipient's address.
+    pub email: String,
+    /// When the try happened.
+    pub attempted_at: DateTime<Utc>,
+    /// `success` or `failure`.
+    pub status: String,
+    /// The SMTP server's reply, or the error.
+    pub server_response: String,
+}
+
+/// Filters of attempt lists.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct AttemptListQuery {
+    /// Only attempts of this mailing (on `/attempts`).
+    pub mailing_id: Option<Uuid>,
+    /// `success` or `failure`.
+    pub status: Option<String>,
+    /// Another user's attempts (needs `mailings.view_all`).
+    pub owner_id: Option<Uuid>,
+    /// 1-based page number (default 1).
+    pub page: Option<i64>,
+    /// Rows per page, 1..=100 (default 20).
+    pub per_page: Option<i64>,
+}

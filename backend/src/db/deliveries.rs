@@ -1,0 +1,428 @@
+//! The delivery ledger: runs, one delivery row per (run, recipient), and the attempt
+//! log. Everything the engine does to it is a set-based statement: a run's rows are
+//! inserted by one INSERT ... SELECT, leased in batches with SKIP LOCKED, and
+//! outcomes are written in batches, so the database does a few statements per
+//! hundreds of emails, not one per email.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::{
+    prelude::*,
+    sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid},
+};
+use uuid::Uuid;
+
+use super::{
+    mailings::Mailing,
+    schema::{attempts, deliveries, runs},
+    PageRequest, Scope,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = runs)]
+pub struct Run {
+    pub id: Uuid,
+    pub mailing_id: Uuid,
+    pub trigger: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub sent: i32,
+    pub failed: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = attempts)]
+pub struct Attempt {
+    pub id: Uuid,
+    pub delivery_id: Option<Uuid>,
+    pub run_id: Uuid,
+    pub mailing_id: Uuid,
+    pub owner_id: Uuid,
+    pub client_id: Option<Uuid>,
+    pub email: String,
+    pub attempted_at: DateTime<Utc>,
+    pub status: String,
+    pub server_response: String,
+}
+
+/// Which recipients a new run covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunRecipients {
+    /// The mailing's recipients (or all the owner's clients), minus the unsubscribed.
+    All,
+    /// Those whose most recent delivery for this mailing failed.
+    LastFailed,
+}
+
+/// Creates a run and its delivery rows in one statement each. Returns the run and the
+/// number of deliveries; a run with none is finished at once.
+pub fn create_run(
+    conn: &mut PgConnection,
+    m: &Mailing,
+    trigger: &str,
+    who: RunRecipients,
+) -> QueryResult<(Run, i64)> {
+    let run: Run = diesel::insert_into(runs::table)
+        .values((
+            runs::id.eq(Uuid::new_v4()),
+            runs::mailing_id.eq(m.id),
+            runs::trigger.eq(trigger),
+        ))
+        .returning(Run::as_returning())
+        .get_result(conn)?;
+    let source = match (who, m.all_clients) {
+        (RunRecipients::All, true) => "SELECT c.id, c.email, c.full_name FROM clients c WHERE c.owner_id = $3",
+        (RunRecipients::All, false) => {
+            "SELECT c.id, c.email, c.full_name FROM clients c \
+             JOIN mailing_recipients r ON r.client_id = c.id AND r.mailing_id = $2 WHERE c.owner_id = $3"
+        }
+        (RunRecipients::LastFailed, _) => {
+            "SELECT c.id, c.email, c.full_name FROM clients c JOIN ( \
+                SELECT DISTINCT ON (lower(d.email)) d.client_id, d.status FROM deliveries d \
+                WHERE d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
+                ORDER BY lower(d.email), d.updated_at DESC) last ON last.client_id = c.id \
+             WHERE last.status = 'failed' AND c.owner_id = $3"
+        }
+    };
+    let inserted = diesel::sql_query(format!(
+        "INSERT INTO deliveries (id, run_id, mailing_id, client_id, email, full_name) \
+         SELECT gen_random_uuid(), $1, $2, s.id, s.email, s.full_name FROM ({source}) s \
+         JOIN clients c2 ON c2.id = s.id AND c2.unsubscribed_at IS NULL \
+         ON CONFLICT (run_id, email) DO NOTHING"
+    ))
+    .bind::<SqlUuid, _>(run.id)
+    .bind::<SqlUuid, _>(m.id)
+    .bind::<SqlUuid, _>(m.owner_id)
+    .execute(conn)? as i64;
+    if inserted == 0 {
+        let run = diesel::update(runs::table.find(run.id))
+            .set(runs::finished_at.eq(Utc::now()))
+            .returning(Run::as_returning())
+            .get_result(conn)?;
+        return Ok((run, 0));
+    }
+    Ok((run, inserted))
+}
+
+/// Whether any recipient's latest delivery for this mailing failed.
+pub fn has_failed_recipients(conn: &mut PgConnection, mailing: Uuid) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        found: bool,
+    }
+    let f: Found = diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT ON (lower(email)) status FROM deliveries \
+         WHERE mailing_id = $1 AND status IN ('sent', 'failed') ORDER BY lower(email), updated_at DESC) l \
+         WHERE l.status = 'failed') AS found",
+    )
+    .bind::<SqlUuid, _>(mailing)
+    .get_result(conn)?;
+    Ok(f.found)
+}
+
+pub fn runs_for(
+    conn: &mut PgConnection,
+    mailing: Uuid,
+    page: PageRequest,
+) -> QueryResult<(Vec<Run>, i64)> {
+    let total = runs::table
+        .filter(runs::mailing_id.eq(mailing))
+        .count()
+        .get_result(conn)?;
+    let items = runs::table
+        .filter(runs::mailing_id.eq(mailing))
+        .order((runs::started_at.desc(), runs::id))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .select(Run::as_select())
+        .load(conn)?;
+    Ok((items, total))
+}
+
+pub fn find_run(conn: &mut PgConnection, id: Uuid) -> QueryResult<Run> {
+    runs::table.find(id).select(Run::as_select()).first(conn)
+}
+
+/// The newest run of each mailing.
+pub fn last_runs(conn: &mut PgConnection, mailings: &[Uuid]) -> QueryResult<HashMap<Uuid, Run>> {
+    let rows: Vec<Run> = runs::table
+        .filter(runs::mailing_id.eq_any(mailings))
+        .distinct_on(runs::mailing_id)
+        .order((runs::mailing_id, runs::started_at.desc(), runs::id.desc()))
+        .select(Run::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|r| (r.mailing_id, r)).collect())
+}
+
+/// Deliveries still pending per run.
+pub fn pending_counts(
+    conn: &mut PgConnection,
+    run_ids: &[Uuid],
+) -> QueryResult<HashMap<Uuid, i64>> {
+    let rows: Vec<(Uuid, i64)> = deliveries::table
+        .filter(deliveries::run_id.eq_any(run_ids))
+        .filter(deliveries::status.eq("pending"))
+        .group_by(deliveries::run_id)
+        .select((deliveries::run_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct AttemptFilter {
+    pub mailing_id: Option<Uuid>,
+    pub status: Option<String>,
+}
+
+fn attempts_filtered(
+    scope: Scope,
+    f: &AttemptFilter,
+) -> attempts::BoxedQuery<'static, diesel::pg::Pg> {
+    let mut q = attempts::table.into_boxed();
+    if let Some(owner) = scope.owner_filter() {
+        q = q.filter(attempts::owner_id.eq(owner));
+    }
+    if let Some(m) = f.mailing_id {
+        q = q.filter(attempts::mailing_id.eq(m));
+    }
+    if let Some(s) = &f.status {
+        q = q.filter(attempts::status.eq(s.clone()));
+    }
+    q
+}
+
+pub fn attempts(
+    conn: &mut PgConnection,
+    scope: Scope,
+    f: &AttemptFilter,
+    page: PageRequest,
+) -> QueryResult<(Vec<Attempt>, i64)> {
+    let total = attempts_filtered(scope, f).count().get_result(conn)?;
+    let items = attempts_filtered(scope, f)
+        .order((attempts::attempted_at.desc(), attempts::id))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .select(Attempt::as_select())
+        .load(conn)?;
+    Ok((items, total))
+}
+
+/// A delivery leased to one engine instance, with what it needs to send.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Leased {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub run_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub mailing_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub owner_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub message_id: Uuid,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub client_id: Option<Uuid>,
+    #[diesel(sql_type = Text)]
+    pub email: String,
+    #[diesel(sql_type = Text)]
+    pub full_name: String,
+    #[diesel(sql_type = Integer)]
+    pub tries: i32,
+    /// `None` when the client was deleted or has unsubscribed since the run began.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub unsubscribe_token: Option<String>,
+}
+
+/// Leases up to `limit` due deliveries of enabled mailings for `lease` seconds.
+/// SKIP LOCKED lets concurrent instances take disjoint batches without waiting.
+pub fn lease(
+    conn: &mut PgConnection,
+    instance: &str,
+    limit: i64,
+    lease_secs: i64,
+) -> QueryResult<Vec<Leased>> {
+    diesel::sql_query(
+        "WITH picked AS ( \
+            SELECT d.id FROM deliveries d JOIN mailings m ON m.id = d.mailing_id AND m.enabled \
+            WHERE d.status = 'pending' AND d.next_attempt_at <= now() \
+              AND (d.leased_until IS NULL OR d.leased_until < now()) \
+            ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED) \
+         UPDATE deliveries d SET leased_until = now() + make_interval(secs => $2), leased_by = $3 \
+         FROM picked, mailings m \
+         WHERE d.id = picked.id AND m.id = d.mailing_id \
+         RETURNING d.id, d.run_id, d.mailing_id, m.owner_id, m.message_id, d.client_id, d.email, d.full_name, d.tries, \
+           (SELECT c.unsubscribe_token FROM clients c WHERE c.id = d.client_id AND c.unsubscribed_at IS NULL) AS unsubscribe_token",
+    )
+    .bind::<BigInt, _>(limit)
+    .bind::<diesel::sql_types::Double, _>(lease_secs as f64)
+    .bind::<Text, _>(instance)
+    .load(conn)
+}
+
+/// Gives back this instance's leases (restart or shutdown): they become due at once.
+pub fn release_leases(conn: &mut PgConnection, instance: &str) -> QueryResult<usize> {
+    diesel::update(
+        deliveries::table
+            .filter(deliveries::leased_by.eq(instance))
+            .filter(deliveries::status.eq("pending")),
+    )
+    .set((
+        deliveries::leased_until.eq(None::<DateTime<Utc>>),
+        deliveries::leased_by.eq(None::<String>),
+    ))
+    .execute(conn)
+}
+
+/// What happened to one leased delivery.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub delivery: Leased,
+    /// `sent`, `failed`, `pending` (retry later) or `skipped`.
+    pub status: &'static str,
+    pub tries: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    /// The attempt to log (`success` or `failure`, and the reply); none for deferrals and skips.
+    pub attempt: Option<(&'static str, String, DateTime<Utc>)>,
+}
+
+/// Writes a batch of outcomes in one transaction: delivery rows, attempt rows, run
+/// counters, then closes runs with nothing pending and finishes mailings that have no
+/// next run and no open run. Only rows still leased by `instance` are updated, so a
+/// lease that expired and moved to another instance is not overwritten.
+pub fn record(
+    conn: &mut PgConnection,
+    instance: &str,
+    outcomes: &[Outcome],
+) -> QueryResult<Vec<Uuid>> {
+    if outcomes.is_empty() {
+        return Ok(Vec::new());
+    }
+    conn.transaction(|conn| {
+        let ids: Vec<Uuid> = outcomes.iter().map(|o| o.delivery.id).collect();
+        let statuses: Vec<&str> = outcomes.iter().map(|o| o.status).collect();
+        let tries: Vec<i32> = outcomes.iter().map(|o| o.tries).collect();
+        let next: Vec<DateTime<Utc>> = outcomes.iter().map(|o| o.next_attempt_at).collect();
+        #[derive(QueryableByName)]
+        struct Updated {
+            #[diesel(sql_type = SqlUuid)]
+            id: Uuid,
+        }
+        let updated: Vec<Updated> = diesel::sql_query(
+            "UPDATE deliveries d SET status = u.status, tries = u.tries, next_attempt_at = u.next_at, \
+                leased_until = NULL, leased_by = NULL, updated_at = now() \
+             FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[]) AS u(id, status, tries, next_at) \
+             WHERE d.id = u.id AND d.status = 'pending' AND d.leased_by = $5 \
+             RETURNING d.id",
+        )
+        .bind::<Array<SqlUuid>, _>(&ids)
+        .bind::<Array<Text>, _>(&statuses)
+        .bind::<Array<Integer>, _>(&tries)
+        .bind::<Array<Timestamptz>, _>(&next)
+        .bind::<Text, _>(instance)
+        .load(conn)?;
+        let kept: std::collections::HashSet<Uuid> = updated.into_iter().map(|u| u.id).collect();
+        let logged: Vec<&Outcome> = outcomes.iter().filter(|o| kept.contains(&o.delivery.id) && o.attempt.is_some()).collect();
+        if !logged.is_empty() {
+            let a_ids: Vec<Uuid> = logged.iter().map(|_| Uuid::new_v4()).collect();
+            let d_ids: Vec<Uuid> = logged.iter().map(|o| o.delivery.id).collect();
+            let runs_: Vec<Uuid> = logged.iter().map(|o| o.delivery.run_id).collect();
+            let mails: Vec<Uuid> = logged.iter().map(|o| o.delivery.mailing_id).collect();
+            let owners: Vec<Uuid> = logged.iter().map(|o| o.delivery.owner_id).collect();
+            let clients: Vec<Option<Uuid>> = logged.iter().map(|o| o.delivery.client_id).collect();
+            let emails: Vec<&str> = logged.iter().map(|o| o.delivery.email.as_str()).collect();
+            let at: Vec<DateTime<Utc>> = logged.iter().map(|o| o.attempt.as_ref().map(|a| a.2).unwrap_or_else(Utc::now)).collect();
+            let st: Vec<&str> = logged.iter().map(|o| o.attempt.as_ref().map(|a| a.0).unwrap_or("failure")).collect();
+            let resp: Vec<&str> = logged.iter().map(|o| o.attempt.as_ref().map(|a| a.1.as_str()).unwrap_or("")).collect();
+            diesel::sql_query(
+                "INSERT INTO attempts (id, delivery_id, run_id, mailing_id, owner_id, client_id, email, attempted_at, status, server_response) \
+                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[], \
+                                      $8::timestamptz[], $9::text[], $10::text[])",
+            )
+            .bind::<Array<SqlUuid>, _>(&a_ids)
+            .bind::<Array<SqlUuid>, _>(&d_ids)
+            .bind::<Array<SqlUuid>, _>(&runs_)
+            .bind::<Array<SqlUuid>, _>(&mails)
+            .bind::<Array<SqlUuid>, _>(&owners)
+            .bind::<Array<Nullable<SqlUuid>>, _>(&clients)
+            .bind::<Array<Text>, _>(&emails)
+            .bind::<Array<Timestamptz>, _>(&at)
+            .bind::<Array<Text>, _>(&st)
+            .bind::<Array<Text>, _>(&resp)
+            .execute(conn)?;
+        }
+        // Run counters count final outcomes only (a retry is not yet sent or failed).
+        let mut per_run: HashMap<Uuid, (i32, i32)> = HashMap::new();
+        for o in outcomes.iter().filter(|o| kept.contains(&o.delivery.id)) {
+            let e = per_run.entry(o.delivery.run_id).or_default();
+            match o.status {
+                "sent" => e.0 += 1,
+                "failed" => e.1 += 1,
+                _ => {}
+            }
+        }
+        let run_ids: Vec<Uuid> = per_run.keys().copied().collect();
+        let sent: Vec<i32> = run_ids.iter().map(|r| per_run[r].0).collect();
+        let failed: Vec<i32> = run_ids.iter().map(|r| per_run[r].1).collect();
+        diesel::sql_query(
+            "UPDATE runs r SET sent = r.sent + c.sent, failed = r.failed + c.failed \
+             FROM unnest($1::uuid[], $2::int[], $3::int[]) AS c(id, sent, failed) WHERE r.id = c.id",
+        )
+        .bind::<Array<SqlUuid>, _>(&run_ids)
+        .bind::<Array<Integer>, _>(&sent)
+        .bind::<Array<Integer>, _>(&failed)
+        .execute(conn)?;
+        finish_runs(conn, &run_ids)
+    })
+}
+
+/// Closes runs with no pending delivery, then finishes their mailings when no next run
+/// is scheduled and no run is open. Returns the mailings that finished.
+pub fn finish_runs(conn: &mut PgConnection, run_ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+    }
+    let closed: Vec<Id> = diesel::sql_query(
+        "UPDATE runs r SET finished_at = now() WHERE r.id = ANY($1) AND r.finished_at IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = r.id AND d.status = 'pending') \
+         RETURNING r.mailing_id AS id",
+    )
+    .bind::<Array<SqlUuid>, _>(run_ids)
+    .load(conn)?;
+    let mailings: Vec<Uuid> = closed.into_iter().map(|c| c.id).collect();
+    finish_mailings(conn, &mailings)
+}
+
+pub fn finish_mailings(conn: &mut PgConnection, mailing_ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+    }
+    if mailing_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let done: Vec<Id> = diesel::sql_query(
+        "UPDATE mailings m SET status = 'finished', updated_at = now() \
+         WHERE m.id = ANY($1) AND m.status <> 'finished' AND m.next_run_at IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.mailing_id = m.id AND r.finished_at IS NULL) \
+         RETURNING m.id",
+    )
+    .bind::<Array<SqlUuid>, _>(mailing_ids)
+    .load(conn)?;
+    Ok(done.into_iter().map(|d| d.id).collect())
+}
+
+/// Number of deliveries waiting (for metrics and the CLI's progress).
+pub fn run_progress(conn: &mut PgConnection, run: Uuid) -> QueryResult<(i64, i64, i64)> {
+    let rows: Vec<(String, i64)> = deliveries::table
+        .filter(deliveries::run_id.eq(run))
+        .group_by(deliveries::status)
+        .select((deliveries::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    let get = |s: &str| rows.iter().find(|r| r.0 == s).map(|r| r.1).unwrap_or(0);
+    Ok((get("pending"), get("sent"), get("failed") + get("skipped")))
+}

@@ -1,0 +1,409 @@
+//! Leases due deliveries, sends them, records what happened.
+//!
+//! The loop is pipelined: while one batch is being sent, the next lease is already
+//! running and the previous batch's outcomes are being written, so the database round
+//! trips overlap the SMTP work instead of adding to it. No transaction is ever open
+//! during a send: leasing commits before the first byte goes out, and recording is a
+//! short transaction afterwards. A crash between the two leaves rows leased; the lease
+//! expires (or this instance releases it at restart) and they are sent again with the
+//! same Message-ID; rows recorded as sent are never leased again.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use futures_util::{stream, StreamExt};
+use tokio::{sync::watch, task::JoinHandle};
+use uuid::Uuid;
+
+use super::{
+    breaker::{Admission, CircuitBreaker},
+    compose::{self, Recipient},
+    rate::SendRate,
+    retry,
+};
+use crate::{
+    db::{
+        self,
+        deliveries::{Leased, Outcome},
+        schema::messages,
+        DbError,
+    },
+    domain::template::MessageTemplate,
+    mail::MailError,
+    state::AppState,
+};
+
+/// How long a lease lasts if its holder dies without releasing it.
+const LEASE_SECS: i64 = 15 * 60;
+/// How often to look for due work when nothing wakes us (retries come due by time).
+const IDLE_POLL: Duration = Duration::from_millis(500);
+
+type Templates = HashMap<Uuid, Arc<MessageTemplate>>;
+/// Compiled templates by message id, with the `updated_at` they were compiled from.
+type TemplateCache = HashMap<Uuid, (DateTime<Utc>, Arc<MessageTemplate>)>;
+/// id, subject, body, html_body, updated_at.
+type MessageRow = (Uuid, String, String, Option<String>, DateTime<Utc>);
+
+pub struct Dispatcher {
+    state: AppState,
+    instance: String,
+    pub breaker: Arc<CircuitBreaker>,
+    rate: SendRate,
+    batch: i64,
+    /// Compiled templates by message id, valid while the message's updated_at matches.
+    cache: Mutex<TemplateCache>,
+}
+
+/// Result of one send, before it becomes an [`Outcome`].
+enum SendResult {
+    Sent(String),
+    Failed(MailError),
+    /// The breaker is open: put back untouched.
+    Deferred,
+    /// Nobody to send to any more (client deleted or unsubscribed since the run began).
+    Skipped,
+}
+
+impl Dispatcher {
+    pub fn new(state: AppState, instance: String) -> Arc<Self> {
+        let mail = &state.settings.mail;
+        Arc::new(Dispatcher {
+            breaker: Arc::new(CircuitBreaker::new(
+                mail.breaker_threshold,
+                mail.breaker_cooldown,
+            )),
+            rate: SendRate::new(mail.rate_per_sec),
+            batch: mail.batch_size.max(1) as i64,
+            instance,
+            state,
+            cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
+    async fn lease(&self, limit: i64) -> Result<Vec<Leased>, DbError> {
+        let instance = self.instance.clone();
+        db::run_blocking(&self.state.db, move |conn| {
+            db::deliveries::lease(conn, &instance, limit, LEASE_SECS).map_err(DbError::from)
+        })
+        .await
+    }
+
+    async fn record(&self, outcomes: Vec<Outcome>) -> Result<(), DbError> {
+        let instance = self.instance.clone();
+        let finished = db::run_blocking(&self.state.db, move |conn| {
+            db::deliveries::record(conn, &instance, &outcomes).map_err(DbError::from)
+        })
+        .await?;
+        for m in finished {
+            tracing::info!(mailing = %m, "mailing finished");
+        }
+        Ok(())
+    }
+
+    /// Compiles (or reuses) the templates of the messages this batch needs.
+    async fn templates(&self, leased: &[Leased]) -> Result<Templates, DbError> {
+        let mut ids: Vec<Uuid> = leased.iter().map(|d| d.message_id).collect();
+        ids.sort();
+        ids.dedup();
+        let rows: Vec<MessageRow> = db::run_blocking(&self.state.db, move |conn| {
+            messages::table
+                .filter(messages::id.eq_any(&ids))
+                .select((
+                    messages::id,
+                    messages::subject,
+                    messages::body,
+                    messages::html_body,
+                    messages::updated_at,
+                ))
+                .load(conn)
+                .map_err(DbError::from)
+        })
+        .await?;
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() > 1_000 {
+            cache.clear();
+        }
+        let mut out = Templates::new();
+        for (id, subject, body, html, updated) in rows {
+            let fresh = cache
+                .get(&id)
+                .filter(|(at, _)| *at == updated)
+                .map(|(_, t)| t.clone());
+            let template = match fresh {
+                Some(t) => t,
+                None => match MessageTemplate::compile(&subject, &body, html.as_deref()) {
+                    Ok(t) => {
+                        let t = Arc::new(t);
+                        cache.insert(id, (updated, t.clone()));
+                        t
+                    }
+                    // Saved messages are validated; a broken one fails its deliveries below.
+                    Err((field, e)) => {
+                        tracing::error!(message = %id, field, error = %e, "message template does not compile");
+                        continue;
+                    }
+                },
+            };
+            out.insert(id, template);
+        }
+        Ok(out)
+    }
+
+    async fn send_one(&self, d: &Leased, templates: &Templates, probe: bool) -> SendResult {
+        let Some(token) = d.unsubscribe_token.as_deref() else {
+            return SendResult::Skipped;
+        };
+        let Some(template) = templates.get(&d.message_id) else {
+            return SendResult::Failed(MailError::Permanent(
+                "the message template does not compile".into(),
+            ));
+        };
+        if !probe {
+            match self.breaker.admit() {
+                Admission::Go => {}
+                Admission::Probe => {
+                    // We were handed the probe slot mid-batch: use it for this send.
+                }
+                Admission::Wait(_) => return SendResult::Deferred,
+            }
+        }
+        let recipient = Recipient {
+            delivery_id: d.id,
+            email: &d.email,
+            full_name: &d.full_name,
+            unsubscribe_token: token,
+        };
+        let message = match compose::compose(
+            template,
+            self.state.mailer.from_mailbox(),
+            &self.state.settings.public_url,
+            &recipient,
+        ) {
+            Ok(m) => m,
+            Err(e) => return SendResult::Failed(MailError::Permanent(e.to_string())),
+        };
+        self.rate.acquire().await;
+        let result = self.state.mailer.send(message).await;
+        match &result {
+            Err(MailError::Connection(_)) => self.breaker.on_connection_failure(),
+            _ => self.breaker.on_success(),
+        }
+        match result {
+            Ok(reply) => SendResult::Sent(reply),
+            Err(e) => SendResult::Failed(e),
+        }
+    }
+
+    fn outcome(&self, d: Leased, result: SendResult) -> Outcome {
+        let now = Utc::now();
+        let max = self.state.settings.mail.max_tries.max(1) as i32;
+        let tries = d.tries + 1;
+        let (status, tries, next, attempt) = match result {
+            SendResult::Sent(reply) => ("sent", tries, now, Some(("success", reply, now))),
+            SendResult::Failed(MailError::Permanent(why)) => {
+                ("failed", tries, now, Some(("failure", why, now)))
+            }
+            SendResult::Failed(e) if tries >= max => (
+                "failed",
+                tries,
+                now,
+                Some(("failure", format!("{e} (gave up after {tries} tries)"), now)),
+            ),
+            SendResult::Failed(e) => {
+                let wait = retry::backoff(self.state.settings.mail.retry_backoff, tries as u32);
+                let next =
+                    now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1));
+                let note = format!(
+                    "{e} (try {tries} of {max}; next in {:.0} s)",
+                    wait.as_secs_f64()
+                );
+                ("pending", tries, next, Some(("failure", note, now)))
+            }
+            SendResult::Deferred => ("pending", d.tries, now, None),
+            SendResult::Skipped => ("skipped", d.tries, now, None),
+        };
+        Outcome {
+            delivery: d,
+            status,
+            tries,
+            next_attempt_at: next,
+            attempt,
+        }
+    }
+
+    async fn send_batch(&self, leased: Vec<Leased>, probe: bool) -> Result<Vec<Outcome>, DbError> {
+        let templates = self.templates(&leased).await?;
+        let concurrency = self.state.settings.mail.concurrency.max(1);
+        let templates = &templates;
+        Ok(stream::iter(leased)
+            .map(|d| async move {
+                let r = self.send_one(&d, templates, probe).await;
+                self.outcome(d, r)
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await)
+    }
+
+    /// One lease-send-record cycle. Returns how many deliveries it handled (0: none due,
+    /// or the breaker holds dispatch).
+    pub async fn dispatch_once(&self) -> Result<usize, DbError> {
+        let (limit, probe) = match self.breaker.admit() {
+            Admission::Go => (self.batch, false),
+            Admission::Probe => (1, true),
+            Admission::Wait(_) => return Ok(0),
+        };
+        let leased = self.lease(limit).await?;
+        if leased.is_empty() {
+            if probe {
+                self.breaker.abandon_probe();
+            }
+            return Ok(0);
+        }
+        let n = leased.len();
+        let outcomes = self.send_batch(leased, probe).await?;
+        self.record(outcomes).await?;
+        Ok(n)
+    }
+
+    /// Sends until nothing is due right now (one `send-due` pass, the CLI, tests).
+    pub async fn drain(&self) -> Result<usize, DbError> {
+        let mut total = 0;
+        loop {
+            let n = self.dispatch_once().await?;
+            if n == 0 {
+                return Ok(total);
+            }
+            total += n;
+        }
+    }
+
+    /// Gives back this instance's leases (at start, after a crash, and at shutdown).
+    pub async fn release_leases(&self) -> Result<usize, DbError> {
+        let instance = self.instance.clone();
+        db::run_blocking(&self.state.db, move |conn| {
+            db::deliveries::release_leases(conn, &instance).map_err(DbError::from)
+        })
+        .await
+    }
+
+    /// The long-running loop: pipelined lease -> send -> record until `stop` flips.
+    pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        let wakeup = self.state.engine_wakeup.clone();
+        let mut recording: Option<JoinHandle<Result<(), DbError>>> = None;
+        let mut prefetched: Option<JoinHandle<Result<Vec<Leased>, DbError>>> = None;
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            let admission = self.breaker.admit();
+            let (leased, probe) = match (admission, prefetched.take()) {
+                (Admission::Wait(d), pre) => {
+                    if let Some(pre) = pre {
+                        // Leased while the breaker was still closed: hand those back via
+                        // the deferral path below rather than sitting on them.
+                        if let Ok(Ok(rows)) = pre.await {
+                            let outcomes = rows
+                                .into_iter()
+                                .map(|d| self.outcome(d, SendResult::Deferred))
+                                .collect();
+                            let _ = self.record(outcomes).await;
+                        }
+                    }
+                    Self::idle(&mut stop, &wakeup, d.min(IDLE_POLL * 4)).await;
+                    continue;
+                }
+                (Admission::Probe, pre) => {
+                    if let Some(pre) = pre {
+                        pre.abort();
+                    }
+                    (self.lease(1).await, true)
+                }
+                (Admission::Go, Some(pre)) => (
+                    pre.await
+                        .unwrap_or_else(|e| Err(DbError::Join(e.to_string()))),
+                    false,
+                ),
+                (Admission::Go, None) => (self.lease(self.batch).await, false),
+            };
+            let leased = match leased {
+                Ok(rows) => rows,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot lease deliveries; retrying shortly");
+                    Self::idle(&mut stop, &wakeup, IDLE_POLL * 4).await;
+                    continue;
+                }
+            };
+            if leased.is_empty() {
+                if probe {
+                    self.breaker.abandon_probe();
+                }
+                Self::idle(&mut stop, &wakeup, IDLE_POLL).await;
+                continue;
+            }
+            if !probe && leased.len() as i64 == self.batch {
+                // More is probably waiting: lease it while this batch is on the wire.
+                let me = self.clone();
+                prefetched = Some(tokio::spawn(async move { me.lease(me.batch).await }));
+            }
+            let outcomes = match self.send_batch(leased, probe).await {
+                Ok(o) => o,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot load message templates; leases will expire and be retried");
+                    continue;
+                }
+            };
+            if let Some(previous) = recording.take() {
+                Self::log_record(previous.await);
+            }
+            let me = self.clone();
+            recording = Some(tokio::spawn(async move { me.record(outcomes).await }));
+        }
+        if let Some(previous) = recording.take() {
+            Self::log_record(previous.await);
+        }
+        if let Some(pre) = prefetched.take() {
+            if let Ok(Ok(rows)) = pre.await {
+                let outcomes = rows
+                    .into_iter()
+                    .map(|d| self.outcome(d, SendResult::Deferred))
+                    .collect();
+                let _ = self.record(outcomes).await;
+            }
+        }
+        match self.release_leases().await {
+            Ok(n) if n > 0 => tracing::info!(released = n, "released delivery leases"),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "could not release leases; they expire by themselves")
+            }
+        }
+    }
+
+    fn log_record(r: Result<Result<(), DbError>, tokio::task::JoinError>) {
+        match r {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "cannot record delivery outcomes; leases will expire and be retried")
+            }
+            Err(e) => tracing::error!(error = %e, "recording task failed"),
+        }
+    }
+
+    async fn idle(stop: &mut watch::Receiver<bool>, wakeup: &tokio::sync::Notify, wait: Duration) {
+        tokio::select! {
+            _ = stop.changed() => {}
+            _ = wakeup.notified() => {}
+            _ = tokio::time::sleep(wait) => {}
+        }
+    }
+}

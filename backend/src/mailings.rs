@@ -1,0 +1,487 @@
+//! Mailing workflows: create and reschedule, send now, retry the failed, send a test,
+//! enable and disable, and the scheduler's pass over due mailings. The rules of
+//! SPEC.md's "Mailing logic" live here and in `domain::schedule`; SQL lives in
+//! `db::mailings` and `db::deliveries`; HTTP lives in `routes::mailings`.
+
+use chrono::{DateTime, Utc};
+use diesel::{Connection, PgConnection};
+use herald_api_types as api;
+use uuid::Uuid;
+
+use crate::{
+    auth::{extract::Access, AuthUser},
+    db::{
+        self,
+        deliveries::{Run, RunRecipients},
+        mailings::{Mailing, MailingChanges, NewMailing},
+        DbError,
+    },
+    domain::{schedule, template::MessageTemplate, MailingStatus, Periodicity, Permission},
+    error::FieldErrors,
+    state::AppState,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailingError {
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for MailingError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => MailingError::NotFound,
+            other => MailingError::Db(DbError::Query(other)),
+        }
+    }
+}
+
+fn check(access: Access, what: &str) -> Result<(), MailingError> {
+    match access {
+        Access::Owner => Ok(()),
+        Access::ReadOnly => Err(MailingError::Forbidden(format!(
+            "only the owner may {what} this mailing"
+        ))),
+        Access::Invisible => Err(MailingError::NotFound),
+    }
+}
+
+/// The validated form of `MailingInput`.
+struct ValidMailing {
+    message_id: Uuid,
+    client_ids: Option<Vec<Uuid>>,
+    all_clients: bool,
+    start_at: DateTime<Utc>,
+    end_at: Option<DateTime<Utc>>,
+    periodicity: Periodicity,
+}
+
+fn parse_input(input: api::MailingInput, now: DateTime<Utc>) -> Result<ValidMailing, MailingError> {
+    let mut errors = FieldErrors::new();
+    let periodicity = errors.check("periodicity", input.periodicity.parse::<Periodicity>());
+    match (&input.client_ids, input.all_clients) {
+        (Some(_), true) => errors.add("client_ids", "give client_ids or all_clients, not both"),
+        (None, false) => errors.add(
+            "client_ids",
+            "choose recipients: client_ids, or all_clients: true",
+        ),
+        (Some(ids), false) if ids.is_empty() => {
+            errors.add("client_ids", "must name at least one recipient")
+        }
+        (Some(ids), false) if ids.len() > 1_000_000 => {
+            errors.add("client_ids", "at most 1,000,000 recipients")
+        }
+        _ => {}
+    }
+    if let Some(end) = input.end_at {
+        if end <= input.start_at {
+            errors.add("end_at", "must be after start_at");
+        } else if end <= now {
+            errors.add("end_at", "must be in the future");
+        }
+    }
+    if !errors.is_empty() {
+        return Err(MailingError::Invalid(errors));
+    }
+    let mut client_ids = input.client_ids;
+    if let Some(ids) = client_ids.as_mut() {
+        ids.sort();
+        ids.dedup();
+    }
+    Ok(ValidMailing {
+        message_id: input.message_id,
+        client_ids,
+        all_clients: input.all_clients,
+        start_at: input.start_at,
+        end_at: input.end_at,
+        periodicity: periodicity.expect("checked above"),
+    })
+}
+
+/// Foreign or unknown message and client ids are input errors (422), and say nothing
+/// about whether the ids exist for someone else.
+fn check_references(
+    conn: &mut PgConnection,
+    owner: Uuid,
+    v: &ValidMailing,
+) -> Result<(), MailingError> {
+    let mut errors = FieldErrors::new();
+    if db::messages::owner_of(conn, v.message_id)? != Some(owner) {
+        errors.add("message_id", "is not one of your messages");
+    }
+    if let Some(ids) = &v.client_ids {
+        if db::mailings::count_owned_clients(conn, owner, ids)? != ids.len() as i64 {
+            errors.add("client_ids", "every recipient must be one of your clients");
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(MailingError::Invalid(errors))
+    }
+}
+
+/// Starts the scheduled run of a due mailing and moves its schedule on. The caller
+/// holds the mailing's row lock, so no other instance can do the same at once.
+pub fn start_scheduled_run(
+    conn: &mut PgConnection,
+    m: &Mailing,
+    now: DateTime<Utc>,
+) -> Result<Run, MailingError> {
+    let periodicity: Periodicity = m
+        .periodicity
+        .parse()
+        .map_err(|_| MailingError::Conflict("corrupt periodicity".into()))?;
+    let (run, n) = db::deliveries::create_run(conn, m, "schedule", RunRecipients::All)?;
+    let next = schedule::next_after(m.start_at, periodicity, m.end_at, now);
+    db::mailings::set_schedule(conn, m.id, MailingStatus::Running.as_str(), next)?;
+    if n == 0 {
+        db::deliveries::finish_mailings(conn, &[m.id])?;
+    }
+    tracing::info!(mailing = %m.id, run = %run.id, deliveries = n, next_run = ?next, "scheduled run started");
+    Ok(run)
+}
+
+/// One scheduler pass: claims every due mailing (in chunks, each a transaction with
+/// SKIP LOCKED) and starts its run. Returns the runs started.
+pub fn start_due_runs(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, MailingError> {
+    const CHUNK: i64 = 50;
+    let mut started = Vec::new();
+    loop {
+        let claimed = conn.transaction(|conn| {
+            let due = db::mailings::claim_due(conn, now, CHUNK)?;
+            let mut runs = Vec::with_capacity(due.len());
+            for m in &due {
+                runs.push(start_scheduled_run(conn, m, now)?.id);
+            }
+            Ok::<_, MailingError>((due.len() as i64, runs))
+        })?;
+        started.extend(claimed.1);
+        if claimed.0 < CHUNK {
+            return Ok(started);
+        }
+    }
+}
+
+/// The API view of a mailing.
+pub fn view(
+    conn: &mut PgConnection,
+    rows: Vec<Mailing>,
+) -> Result<Vec<api::Mailing>, MailingError> {
+    let counts = db::mailings::recipient_counts(conn, &rows)?;
+    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+    let last = db::deliveries::last_runs(conn, &ids)?;
+    let run_ids: Vec<Uuid> = last.values().map(|r| r.id).collect();
+    let pending = db::deliveries::pending_counts(conn, &run_ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|m| api::Mailing {
+            recipients_count: counts.get(&m.id).copied().unwrap_or(0),
+            last_run: last
+                .get(&m.id)
+                .map(|r| run_view(r.clone(), pending.get(&r.id).copied().unwrap_or(0))),
+            id: m.id,
+            owner_id: m.owner_id,
+            message_id: m.message_id,
+            all_clients: m.all_clients,
+            start_at: m.start_at,
+            end_at: m.end_at,
+            periodicity: m.periodicity,
+            status: m.status,
+            enabled: m.enabled,
+            next_run_at: m.next_run_at,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        })
+        .collect())
+}
+
+pub fn run_view(r: Run, pending: i64) -> api::Run {
+    api::Run {
+        id: r.id,
+        mailing_id: r.mailing_id,
+        trigger: r.trigger,
+        started_at: r.started_at,
+        finished_at: r.finished_at,
+        sent: r.sent.into(),
+        failed: r.failed.into(),
+        pending,
+    }
+}
+
+fn view_one(conn: &mut PgConnection, m: Mailing) -> Result<api::Mailing, MailingError> {
+    Ok(view(conn, vec![m])?.remove(0))
+}
+
+pub async fn create(
+    state: &AppState,
+    caller: &AuthUser,
+    input: api::MailingInput,
+) -> Result<api::Mailing, MailingError> {
+    let now = Utc::now();
+    let v = parse_input(input, now)?;
+    let owner = caller.id;
+    let created = db::run_blocking(&state.db, move |conn| {
+        conn.transaction(|conn| {
+            check_references(conn, owner, &v)?;
+            let next = schedule::first_run(v.start_at, v.end_at);
+            let m = db::mailings::insert(
+                conn,
+                &NewMailing {
+                    id: Uuid::new_v4(),
+                    owner_id: owner,
+                    message_id: v.message_id,
+                    all_clients: v.all_clients,
+                    start_at: v.start_at,
+                    end_at: v.end_at,
+                    periodicity: v.periodicity.as_str(),
+                    status: MailingStatus::Created.as_str(),
+                    next_run_at: next,
+                },
+            )?;
+            if let Some(ids) = &v.client_ids {
+                db::mailings::set_recipients(conn, m.id, ids)?;
+            }
+            // Due already: the first run starts now, in this transaction.
+            let m = if next.is_some_and(|t| t <= now) {
+                start_scheduled_run(conn, &m, now)?;
+                db::mailings::find(conn, db::Scope::Owner(owner), m.id)?
+            } else {
+                m
+            };
+            view_one(conn, m)
+        })
+    })
+    .await?;
+    state.engine_wakeup.notify_one();
+    Ok(created)
+}
+
+/// Replaces a mailing's message, recipients and schedule. A new start time that is
+/// already due starts a run at once (as on creation); an unchanged start does not.
+pub async fn update(
+    state: &AppState,
+    caller: &AuthUser,
+    id: Uuid,
+    input: api::MailingInput,
+) -> Result<api::Mailing, MailingError> {
+    let now = Utc::now();
+    let v = parse_input(input, now)?;
+    let caller = caller.clone();
+    let updated = db::run_blocking(&state.db, move |conn| {
+        conn.transaction(|conn| {
+            check(
+                caller.access(
+                    db::mailings::owner_of(conn, id)?,
+                    Permission::MailingsViewAll,
+                ),
+                "change",
+            )?;
+            let old = db::mailings::lock(conn, id)?;
+            check_references(conn, caller.id, &v)?;
+            let start_moved = old.start_at != v.start_at;
+            let next = if old.status == MailingStatus::Created.as_str() || start_moved {
+                schedule::first_run(v.start_at, v.end_at)
+            } else {
+                schedule::next_after(v.start_at, v.periodicity, v.end_at, now)
+            };
+            let has_runs = old.status != MailingStatus::Created.as_str();
+            let status = match (has_runs, next) {
+                (false, _) => MailingStatus::Created,
+                (true, Some(_)) => MailingStatus::Running,
+                (true, None) if old.status == MailingStatus::Finished.as_str() => {
+                    MailingStatus::Finished
+                }
+                (true, None) => MailingStatus::Running,
+            };
+            let m = db::mailings::update(
+                conn,
+                id,
+                &MailingChanges {
+                    message_id: v.message_id,
+                    all_clients: v.all_clients,
+                    start_at: v.start_at,
+                    end_at: v.end_at,
+                    periodicity: v.periodicity.as_str(),
+                    status: status.as_str(),
+                    next_run_at: next,
+                    updated_at: now,
+                },
+            )?;
+            match &v.client_ids {
+                Some(ids) => db::mailings::set_recipients(conn, id, ids)?,
+                None => db::mailings::set_recipients(conn, id, &[])?,
+            }
+            if start_moved && m.enabled && next.is_some_and(|t| t <= now) {
+                start_scheduled_run(conn, &m, now)?;
+            } else if next.is_none() {
+                db::deliveries::finish_mailings(conn, &[id])?;
+            }
+            let m = db::mailings::find(conn, db::Scope::Owner(caller.id), id)?;
+            view_one(conn, m)
+        })
+    })
+    .await?;
+    state.engine_wakeup.notify_one();
+    Ok(updated)
+}
+
+pub async fn delete(state: &AppState, caller: &AuthUser, id: Uuid) -> Result<(), MailingError> {
+    let caller = caller.clone();
+    db::run_blocking(&state.db, move |conn| {
+        check(
+            caller.access(
+                db::mailings::owner_of(conn, id)?,
+                Permission::MailingsViewAll,
+            ),
+            "delete",
+        )?;
+        db::mailings::delete(conn, caller.id, id).map_err(MailingError::from)
+    })
+    .await
+}
+
+/// Starts a manual run at once (API "send now", CLI). Does not move the schedule.
+pub async fn send_now(
+    state: &AppState,
+    caller: &AuthUser,
+    id: Uuid,
+    trigger: &'static str,
+    who: RunRecipients,
+) -> Result<Uuid, MailingError> {
+    let caller = caller.clone();
+    let run = db::run_blocking(&state.db, move |conn| {
+        conn.transaction(|conn| {
+            check(
+                caller.access(
+                    db::mailings::owner_of(conn, id)?,
+                    Permission::MailingsViewAll,
+                ),
+                "send",
+            )?;
+            let m = db::mailings::lock(conn, id)?;
+            start_manual_run(conn, &m, trigger, who)
+        })
+    })
+    .await?;
+    state.engine_wakeup.notify_one();
+    Ok(run)
+}
+
+/// The rules of a manual run, for callers that already hold the row lock.
+pub fn start_manual_run(
+    conn: &mut PgConnection,
+    m: &Mailing,
+    trigger: &str,
+    who: RunRecipients,
+) -> Result<Uuid, MailingError> {
+    if !m.enabled {
+        return Err(MailingError::Conflict("the mailing is disabled".into()));
+    }
+    if m.status == MailingStatus::Finished.as_str() {
+        return Err(MailingError::Conflict("the mailing is finished".into()));
+    }
+    if who == RunRecipients::LastFailed && !db::deliveries::has_failed_recipients(conn, m.id)? {
+        return Err(MailingError::Conflict(
+            "no recipient's last delivery failed".into(),
+        ));
+    }
+    let (run, n) = db::deliveries::create_run(conn, m, trigger, who)?;
+    if m.status == MailingStatus::Created.as_str() {
+        db::mailings::set_schedule(conn, m.id, MailingStatus::Running.as_str(), m.next_run_at)?;
+    }
+    if n == 0 {
+        db::deliveries::finish_mailings(conn, &[m.id])?;
+    }
+    tracing::info!(mailing = %m.id, run = %run.id, deliveries = n, trigger, "manual run started");
+    Ok(run.id)
+}
+
+/// Disable or enable: the owner, or anyone with `mailings.disable` who can see it.
+pub async fn set_enabled(
+    state: &AppState,
+    caller: &AuthUser,
+    id: Uuid,
+    enabled: bool,
+) -> Result<api::Mailing, MailingError> {
+    let caller = caller.clone();
+    let m = db::run_blocking(&state.db, move |conn| {
+        let owner = db::mailings::owner_of(conn, id)?;
+        let visible = caller.access(owner, Permission::MailingsViewAll) != Access::Invisible
+            || (owner.is_some() && caller.has(Permission::MailingsDisable));
+        if !visible {
+            return Err(MailingError::NotFound);
+        }
+        if owner != Some(caller.id) && !caller.has(Permission::MailingsDisable) {
+            return Err(MailingError::Forbidden(
+                "requires the mailings.disable permission".into(),
+            ));
+        }
+        let m = db::mailings::set_enabled(conn, id, enabled)?;
+        tracing::info!(mailing = %id, by = %caller.id, enabled, "mailing enabled flag changed");
+        view_one(conn, m)
+    })
+    .await?;
+    if enabled {
+        state.engine_wakeup.notify_one();
+    }
+    Ok(m)
+}
+
+/// Sends the message, rendered for the mailing's first recipient, to the caller only.
+pub async fn send_test(state: &AppState, caller: &AuthUser, id: Uuid) -> Result<(), MailingError> {
+    let c = caller.clone();
+    let (message, first) = db::run_blocking(&state.db, move |conn| {
+        check(
+            c.access(
+                db::mailings::owner_of(conn, id)?,
+                Permission::MailingsViewAll,
+            ),
+            "test",
+        )?;
+        let m = db::mailings::find(conn, db::Scope::Owner(c.id), id)?;
+        let message = db::messages::find(conn, db::Scope::Owner(c.id), m.message_id)?;
+        let (first, _) =
+            db::mailings::recipients(conn, &m, None, db::PageRequest::new(Some(1), Some(1)))?;
+        Ok::<_, MailingError>((message, first.into_iter().next()))
+    })
+    .await?;
+    let template = MessageTemplate::compile(
+        &message.subject,
+        &message.body,
+        message.html_body.as_deref(),
+    )
+    .map_err(|(field, e)| {
+        MailingError::Conflict(format!("the message's {field} does not compile: {e}"))
+    })?;
+    let (name, email) = first
+        .map(|c| (c.full_name, c.email))
+        .unwrap_or_else(|| ("Test Recipient".into(), caller.email.clone()));
+    let to = crate::delivery::compose::Recipient {
+        delivery_id: Uuid::new_v4(),
+        email: &caller.email,
+        full_name: "",
+        unsubscribe_token: "test-send",
+    };
+    let msg = crate::delivery::compose::compose_as(
+        &template,
+        state.mailer.from_mailbox(),
+        &state.settings.public_url,
+        &to,
+        (&name, &email),
+    )
+    .map_err(|e| MailingError::Conflict(e.to_string()))?;
+    state.mailer.send_in_background(msg, "mailing test");
+    Ok(())
+}

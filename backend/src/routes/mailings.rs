@@ -1,0 +1,358 @@
+//! Mailings, their runs and attempt logs.
+
+use actix_web::{delete, get, post, put, web, HttpResponse};
+use herald_api_types as api;
+use uuid::Uuid;
+
+use crate::{
+    auth::AuthUser,
+    db::{
+        self,
+        deliveries::{AttemptFilter, RunRecipients},
+        mailings::MailingFilter,
+        PageRequest, Scope,
+    },
+    domain::{MailingStatus, Permission},
+    error::{ApiError, FieldErrors},
+    mailings,
+    routes::clients::api_client,
+    state::AppState,
+};
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_mailings)
+        .service(create_mailing)
+        .service(get_mailing)
+        .service(update_mailing)
+        .service(delete_mailing)
+        .service(mailing_recipients)
+        .service(send_mailing)
+        .service(retry_failed)
+        .service(test_mailing)
+        .service(disable_mailing)
+        .service(enable_mailing)
+        .service(mailing_runs)
+        .service(mailing_attempts)
+        .service(list_attempts);
+}
+
+fn attempt_view(a: db::deliveries::Attempt) -> api::Attempt {
+    api::Attempt {
+        id: a.id,
+        mailing_id: a.mailing_id,
+        run_id: a.run_id,
+        client_id: a.client_id,
+        email: a.email,
+        attempted_at: a.attempted_at,
+        status: a.status,
+        server_response: a.server_response,
+    }
+}
+
+fn parse_status(s: Option<String>) -> Result<Option<String>, ApiError> {
+    match s {
+        Some(s) if s.parse::<MailingStatus>().is_err() => Err(FieldErrors::single(
+            "status",
+            "must be created, running or finished",
+        )),
+        other => Ok(other),
+    }
+}
+
+fn parse_attempt_status(s: Option<String>) -> Result<Option<String>, ApiError> {
+    match s.as_deref() {
+        None | Some("success") | Some("failure") => Ok(s),
+        Some(_) => Err(FieldErrors::single("status", "must be success or failure")),
+    }
+}
+
+/// The caller's mailings (everyone's with `mailings.view_all`), newest first.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(api::MailingListQuery),
+    responses((status = 200, body = api::Page<api::Mailing>), (status = 401, body = api::Problem), (status = 422, body = api::Problem)))]
+#[get("/mailings")]
+async fn list_mailings(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    query: web::Query<api::MailingListQuery>,
+) -> Result<web::Json<api::Page<api::Mailing>>, ApiError> {
+    let q = query.into_inner();
+    let scope = caller.read_scope(Permission::MailingsViewAll, q.owner_id)?;
+    let filter = MailingFilter {
+        status: parse_status(q.status)?,
+        enabled: q.enabled,
+    };
+    let page = PageRequest::new(q.page, q.per_page);
+    let (items, total) = db::run_blocking(&state.db, move |conn| {
+        let (rows, total) = db::mailings::list(conn, scope, &filter, page)?;
+        Ok::<_, mailings::MailingError>((mailings::view(conn, rows)?, total))
+    })
+    .await?;
+    Ok(web::Json(api::Page {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    }))
+}
+
+/// Create a mailing. If `start_at` is now or past (and `end_at` ahead), its first run
+/// starts at once; a future start is sent automatically when it comes.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), request_body = api::MailingInput,
+    responses((status = 201, body = api::Mailing), (status = 422, body = api::Problem)))]
+#[post("/mailings")]
+async fn create_mailing(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: web::Json<api::MailingInput>,
+) -> Result<HttpResponse, ApiError> {
+    let m = mailings::create(&state, &caller, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(m))
+}
+
+/// One mailing (404 unless it is the caller's, or the caller has `mailings.view_all`).
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id")),
+    responses((status = 200, body = api::Mailing), (status = 404, body = api::Problem)))]
+#[get("/mailings/{id}")]
+async fn get_mailing(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<api::Mailing>, ApiError> {
+    let scope = caller.read_scope(Permission::MailingsViewAll, None)?;
+    let id = id.into_inner();
+    let m = db::run_blocking(&state.db, move |conn| {
+        let m = db::mailings::find(conn, scope, id)?;
+        Ok::<_, mailings::MailingError>(mailings::view(conn, vec![m])?.remove(0))
+    })
+    .await?;
+    Ok(web::Json(m))
+}
+
+/// Replace a mailing's message, recipients (`client_ids` replaces the set) and schedule.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id")),
+    request_body = api::MailingInput, responses((status = 200, body = api::Mailing), (status = 403, body = api::Problem),
+    (status = 404, body = api::Problem), (status = 422, body = api::Problem)))]
+#[put("/mailings/{id}")]
+async fn update_mailing(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    body: web::Json<api::MailingInput>,
+) -> Result<web::Json<api::Mailing>, ApiError> {
+    Ok(web::Json(
+        mailings::update(&state, &caller, id.into_inner(), body.into_inner()).await?,
+    ))
+}
+
+/// Delete a mailing with its runs and attempt log.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id")),
+    responses((status = 204), (status = 403, body = api::Problem), (status = 404, body = api::Problem)))]
+#[delete("/mailings/{id}")]
+async fn delete_mailing(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    mailings::delete(&state, &caller, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The mailing's recipients, searchable (`?q=`).
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id"), api::ClientListQuery),
+    responses((status = 200, body = api::Page<api::Client>), (status = 404, body = api::Problem)))]
+#[get("/mailings/{id}/recipients")]
+async fn mailing_recipients(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    query: web::Query<api::ClientListQuery>,
+) -> Result<web::Json<api::Page<api::Client>>, ApiError> {
+    let scope = caller.read_scope(Permission::MailingsViewAll, None)?;
+    let (id, q) = (id.into_inner(), query.into_inner());
+    let page = PageRequest::new(q.page, q.per_page);
+    let (rows, total) = db::run_blocking(&state.db, move |conn| {
+        let m = db::mailings::find(conn, scope, id)?;
+        db::mailings::recipients(conn, &m, q.q.as_deref(), page).map_err(ApiError::from)
+    })
+    .await?;
+    Ok(web::Json(api::Page {
+        items: rows.into_iter().map(api_client).collect(),
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    }))
+}
+
+/// Send now: a manual run starts at once (the schedule does not move).
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id")),
+    responses((status = 202, body = api::RunStarted), (status = 403, body = api::Problem), (status = 404, body = api::Problem),
+    (status = 409, description = "disabled or finished", body = api::Problem)))]
+#[post("/mailings/{id}/send")]
+async fn send_mailing(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let run_id = mailings::send_now(
+        &state,
+        &caller,
+        id.into_inner(),
+        "manual",
+        RunRecipients::All,
+    )
+    .await?;
+    Ok(HttpResponse::Accepted().json(api::RunStarted { run_id }))
+}
+
+/// A manual run over only the recipients whose last delivery failed.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id")),
+    responses((status = 202, body = api::RunStarted), (status = 404, body = api::Problem),
+    (status = 409, description = "disabled, finished, or nobody's last delivery failed", body = api::Problem)))]
+#[post("/mailings/{id}/retry-failed")]
+async fn retry_failed(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let run_id = mailings::send_now(
+        &state,
+        &caller,
+        id.into_inner(),
+        "manual",
+        RunRecipients::LastFailed,
+    )
+    .await?;
+    Ok(HttpResponse::Accepted().json(api::RunStarted { run_id }))
+}
+
+/// Send the message, rendered for the first recipient, to the caller's own address only.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id")),
+    responses((status = 202), (status = 403, body = api::Problem), (status = 404, body = api::Problem)))]
+#[post("/mailings/{id}/test")]
+async fn test_mailing(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    mailings::send_test(&state, &caller, id.into_inner()).await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Disable: never sent again (by schedule or by hand) until enabled. Owner or `mailings.disable`.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id")),
+    responses((status = 200, body = api::Mailing), (status = 403, body = api::Problem), (status = 404, body = api::Problem)))]
+#[post("/mailings/{id}/disable")]
+async fn disable_mailing(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<api::Mailing>, ApiError> {
+    Ok(web::Json(
+        mailings::set_enabled(&state, &caller, id.into_inner(), false).await?,
+    ))
+}
+
+/// Enable a disabled mailing. Owner or `mailings.disable`.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id")),
+    responses((status = 200, body = api::Mailing), (status = 403, body = api::Problem), (status = 404, body = api::Problem)))]
+#[post("/mailings/{id}/enable")]
+async fn enable_mailing(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<api::Mailing>, ApiError> {
+    Ok(web::Json(
+        mailings::set_enabled(&state, &caller, id.into_inner(), true).await?,
+    ))
+}
+
+/// The mailing's runs, newest first.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id"), api::PageQuery),
+    responses((status = 200, body = api::Page<api::Run>), (status = 404, body = api::Problem)))]
+#[get("/mailings/{id}/runs")]
+async fn mailing_runs(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    query: web::Query<api::PageQuery>,
+) -> Result<web::Json<api::Page<api::Run>>, ApiError> {
+    let scope = caller.read_scope(Permission::MailingsViewAll, None)?;
+    let id = id.into_inner();
+    let page = PageRequest::new(query.page, query.per_page);
+    let (items, total) = db::run_blocking(&state.db, move |conn| {
+        db::mailings::find(conn, scope, id)?;
+        let (runs, total) = db::deliveries::runs_for(conn, id, page)?;
+        let pending =
+            db::deliveries::pending_counts(conn, &runs.iter().map(|r| r.id).collect::<Vec<_>>())?;
+        let items = runs.into_iter().map(|r| {
+            let p = pending.get(&r.id).copied().unwrap_or(0);
+            mailings::run_view(r, p)
+        });
+        Ok::<_, ApiError>((items.collect(), total))
+    })
+    .await?;
+    Ok(web::Json(api::Page {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    }))
+}
+
+/// The mailing's attempt log, newest first (`?status=success|failure`).
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id"), api::AttemptListQuery),
+    responses((status = 200, body = api::Page<api::Attempt>), (status = 404, body = api::Problem)))]
+#[get("/mailings/{id}/attempts")]
+async fn mailing_attempts(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    query: web::Query<api::AttemptListQuery>,
+) -> Result<web::Json<api::Page<api::Attempt>>, ApiError> {
+    let scope = caller.read_scope(Permission::MailingsViewAll, None)?;
+    let (id, q) = (id.into_inner(), query.into_inner());
+    let filter = AttemptFilter {
+        mailing_id: Some(id),
+        status: parse_attempt_status(q.status)?,
+    };
+    let page = PageRequest::new(q.page, q.per_page);
+    let (rows, total) = db::run_blocking(&state.db, move |conn| {
+        db::mailings::find(conn, scope, id)?;
+        db::deliveries::attempts(conn, Scope::All(None), &filter, page).map_err(ApiError::from)
+    })
+    .await?;
+    Ok(web::Json(api::Page {
+        items: rows.into_iter().map(attempt_view).collect(),
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    }))
+}
+
+/// Every attempt the caller may see (`?mailing_id=&status=`; `?owner_id=` with `mailings.view_all`).
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(api::AttemptListQuery),
+    responses((status = 200, body = api::Page<api::Attempt>), (status = 401, body = api::Problem)))]
+#[get("/attempts")]
+async fn list_attempts(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    query: web::Query<api::AttemptListQuery>,
+) -> Result<web::Json<api::Page<api::Attempt>>, ApiError> {
+    let q = query.into_inner();
+    let scope = caller.read_scope(Permission::MailingsViewAll, q.owner_id)?;
+    let filter = AttemptFilter {
+        mailing_id: q.mailing_id,
+        status: parse_attempt_status(q.status)?,
+    };
+    let page = PageRequest::new(q.page, q.per_page);
+    let (rows, total) = db::run_blocking(&state.db, move |conn| {
+        db::deliveries::attempts(conn, scope, &filter, page).map_err(ApiError::from)
+    })
+    .await?;
+    Ok(web::Json(api::Page {
+        items: rows.into_iter().map(attempt_view).collect(),
+        page: page.page,
+        per_page: page.per_page,
+        total,
+    }))
+}

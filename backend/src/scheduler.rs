@@ -1,0 +1,114 @@
+//! The mail scheduler: an actix Arbiter (its own thread and event loop) that starts due
+//! runs every SCHEDULER_INTERVAL_SECS and keeps the dispatcher sending. The API never
+//! sends mail itself; it writes runs and wakes this loop, so HTTP stays responsive
+//! whatever the SMTP server does.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::sync::watch;
+
+use crate::{
+    db::{self},
+    delivery::Dispatcher,
+    mailings::{self, MailingError},
+    state::AppState,
+};
+
+/// One scheduler pass: start every due run. Returns how many were started.
+pub async fn run_once(state: &AppState) -> Result<usize, MailingError> {
+    let runs =
+        db::run_blocking(&state.db, |conn| mailings::start_due_runs(conn, Utc::now())).await?;
+    if !runs.is_empty() {
+        state.engine_wakeup.notify_one();
+    }
+    Ok(runs.len())
+}
+
+/// Stops the scheduler when told to, or when dropped.
+pub struct SchedulerHandle {
+    stop: watch::Sender<bool>,
+    done: Option<std::sync::mpsc::Receiver<()>>,
+}
+
+impl SchedulerHandle {
+    /// Asks the loops to stop and waits (bounded) for in-flight sends to be recorded
+    /// and leases released.
+    pub fn shutdown(&mut self, wait: std::time::Duration) {
+        let _ = self.stop.send(true);
+        if let Some(done) = self.done.take() {
+            let _ = done.recv_timeout(wait);
+        }
+    }
+}
+
+impl Drop for SchedulerHandle {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+/// Starts the scheduler and dispatcher on a dedicated actix Arbiter. Under an actix
+/// System (`herald serve`) the arbiter belongs to it; elsewhere (tests on a plain
+/// tokio runtime) it gets a System of its own on its own thread.
+pub fn start(state: AppState, instance: String) -> SchedulerHandle {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let task = async move {
+        run(state, instance, stop_rx).await;
+        let _ = done_tx.send(());
+    };
+    if actix_rt::System::try_current().is_some() {
+        let arbiter = actix_rt::Arbiter::new();
+        arbiter.spawn(async move {
+            task.await;
+            actix_rt::Arbiter::current().stop();
+        });
+    } else {
+        std::thread::Builder::new()
+            .name("herald-scheduler".into())
+            .spawn(move || {
+                actix_rt::System::new().block_on(task);
+            })
+            .expect("spawn the scheduler thread");
+    }
+    SchedulerHandle {
+        stop: stop_tx,
+        done: Some(done_rx),
+    }
+}
+
+async fn run(state: AppState, instance: String, mut stop: watch::Receiver<bool>) {
+    let dispatcher = Dispatcher::new(state.clone(), instance);
+    match dispatcher.release_leases().await {
+        Ok(n) if n > 0 => tracing::info!(
+            released = n,
+            "took back this instance's leases from before a restart"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not release old leases"),
+    }
+    let sender = actix_rt::spawn(Arc::clone(&dispatcher).run(stop.clone()));
+    let interval = state
+        .settings
+        .scheduler_interval
+        .max(std::time::Duration::from_millis(50));
+    tracing::info!(
+        instance = dispatcher.instance(),
+        interval_secs = interval.as_secs_f32(),
+        "scheduler started"
+    );
+    loop {
+        match run_once(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(runs = n, "started due runs"),
+            Err(e) => tracing::warn!(error = %e, "scheduler pass failed; trying again next tick"),
+        }
+        tokio::select! {
+            _ = stop.changed() => break,
+            _ = tokio::time::sleep(interval) => {}
+        }
+    }
+    let _ = sender.await;
+    tracing::info!("scheduler stopped");
+}
