@@ -122,7 +122,8 @@ async fn start(db: Arc<TestDatabase>, smtp: TestSmtp, mut env: HashMap<String, S
         "console.log('hi')",
     )
     .unwrap();
-    env.insert("STATIC_DIR".into(), static_dir.display().to_string());
+    // A test may serve the real SPA build instead of the fixture.
+    env.entry("STATIC_DIR".into()).or_insert_with(|| static_dir.display().to_string());
     env.insert(
         "MEDIA_DIR".into(),
         static_dir.join("media").display().to_string(),
