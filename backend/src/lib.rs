@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod bench;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod delivery;

@@ -4,7 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use herald::{accounts, config::Settings, openapi, startup, telemetry, Application};
+use herald::{
+    accounts, bench, commands, config::Settings, openapi, startup, telemetry, Application,
+};
 
 #[derive(Parser)]
 #[command(name = "herald", version, about = "Self-hosted email mailing service")]
@@ -29,6 +31,39 @@ enum Command {
     },
     /// Print the OpenAPI document (JSON) to standard output.
     Openapi,
+    /// Send a mailing now from this terminal (a manual run, with a progress bar).
+    /// Exits with 1 when the mailing is disabled, finished or unknown.
+    Send {
+        /// The mailing's id.
+        mailing_id: uuid::Uuid,
+    },
+    /// One scheduler pass: start every due run and send what is due now.
+    SendDue,
+    /// Import recipients from a CSV file (header email,full_name,comment) into a user's list.
+    ImportClients {
+        /// The owner's account email.
+        #[arg(long)]
+        owner: String,
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
+    /// Benchmark the delivery engine end to end against an SMTP server (e.g. Postfix's
+    /// smtp-sink), beside a bare lettre loop measured in the same run. Uses a throwaway
+    /// database on DATABASE_URL's server.
+    BenchSend {
+        /// Number of recipients.
+        #[arg(long, default_value_t = 10_000)]
+        recipients: usize,
+        /// SMTP server URL, e.g. smtp://127.0.0.1:2525?tls=none
+        #[arg(long)]
+        smtp: String,
+        /// Concurrent SMTP sessions (default: MAIL_CONCURRENCY).
+        #[arg(long)]
+        concurrency: Option<usize>,
+        /// Skip the bare-lettre baseline.
+        #[arg(long)]
+        skip_baseline: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -40,9 +75,13 @@ fn main() -> ExitCode {
     telemetry::init();
     let runtime = match actix_web::rt::System::new().block_on(async { run(cli.command).await }) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<herald::commands::Refused>().is_some() => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            ExitCode::from(2)
         }
     };
     runtime
@@ -71,6 +110,36 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     other => other.into(),
                 })?;
             println!("admin {} ({}) is ready", user.email, user.id);
+        }
+        Command::Send { mailing_id } => {
+            let state = startup::prepare_state(settings).await?;
+            commands::send(&state, mailing_id).await?;
+        }
+        Command::SendDue => {
+            let state = startup::prepare_state(settings).await?;
+            commands::send_due(&state).await?;
+        }
+        Command::ImportClients { owner, file } => {
+            let state = startup::prepare_state(settings).await?;
+            commands::import_clients(&state, &owner, &file).await?;
+        }
+        Command::BenchSend {
+            recipients,
+            smtp,
+            concurrency,
+            skip_baseline,
+        } => {
+            let concurrency = concurrency.unwrap_or(settings.mail.concurrency);
+            bench::run(
+                settings,
+                bench::BenchOptions {
+                    recipients,
+                    smtp_url: smtp,
+                    concurrency,
+                    skip_baseline,
+                },
+            )
+            .await?;
         }
         Command::Openapi => unreachable!("handled before the runtime starts"),
     }
