@@ -6,8 +6,9 @@
 #
 # Steps of a full build:
 #   1. rustup target add wasm32-unknown-unknown (when missing)
-#   2. wasm-bindgen-cli of exactly the version in Cargo.lock, installed into .tools/ when
-#      neither PATH nor .tools/bin has it (about 5 minutes once)
+#   2. wasm-bindgen-cli of exactly the version in Cargo.lock: taken from .tools/bin, PATH or
+#      ~/.cargo/bin; when none has that version, `cargo install`ed into cargo's default
+#      root (~/.cargo/bin), once per machine rather than once per clone (5-15 minutes)
 #   3. cargo build -p herald-frontend --target wasm32-unknown-unknown --profile wasm-release
 #   4. wasm-bindgen --target web
 #   5. wasm-opt -Oz, when available (see HERALD_WASM_OPT below)
@@ -25,7 +26,7 @@
 #                      0: never run wasm-opt
 #
 # Idempotent; works offline once the tools are installed and the crates are fetched.
-# Everything it installs goes to .tools/ (gitignored).
+# wasm-opt goes to .tools/ (gitignored); wasm-bindgen-cli to ~/.cargo/bin.
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -98,15 +99,29 @@ if [[ -z "$wb_version" ]]; then
 fi
 [[ -n "$wb_version" ]] || die "wasm-bindgen is not in Cargo.lock"
 
-current_wb=""
-if command -v wasm-bindgen >/dev/null 2>&1; then
-  current_wb="$(wasm-bindgen --version 2>/dev/null || true)"
-fi
-if [[ "$current_wb" != "wasm-bindgen $wb_version" ]]; then
-  log "installing wasm-bindgen-cli $wb_version into .tools/ (found: ${current_wb:-none}; takes a few minutes)"
-  # No --locked: wasm-bindgen-cli's own lock file pins a yanked crate.
-  cargo install wasm-bindgen-cli --version "$wb_version" --root "$TOOLS"
-  current_wb="$("$TOOLS/bin/wasm-bindgen" --version)"
+# Where to look, first match wins: .tools/bin (an older checkout's install), PATH, and
+# cargo's own bin directory (which a fresh shell may not have on PATH yet).
+cargo_bin="${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}/bin"
+wb_version_of() { "$1" --version 2>/dev/null || true; }
+wasm_bindgen=""
+found_versions=()
+for candidate in "$TOOLS/bin/wasm-bindgen" "$(command -v wasm-bindgen 2>/dev/null || true)" \
+  "$cargo_bin/wasm-bindgen"; do
+  [[ -n "$candidate" && -x "$candidate" ]] || continue
+  version="$(wb_version_of "$candidate")"
+  if [[ "$version" == "wasm-bindgen $wb_version" ]]; then
+    wasm_bindgen="$candidate"
+    break
+  fi
+  found_versions+=("$candidate: ${version:-unknown}")
+done
+if [[ -z "$wasm_bindgen" ]]; then
+  log "installing wasm-bindgen-cli $wb_version into $cargo_bin (found: ${found_versions[*]:-none}; takes 5-15 minutes, once per machine)"
+  # cargo's default root, so every clone on this machine (CI clones into a new directory
+  # each time) finds it. No --locked: wasm-bindgen-cli's own lock file pins a yanked crate.
+  cargo install wasm-bindgen-cli --version "$wb_version"
+  wasm_bindgen="$cargo_bin/wasm-bindgen"
+  current_wb="$(wb_version_of "$wasm_bindgen")"
   [[ "$current_wb" == "wasm-bindgen $wb_version" ]] || die "installed wasm-bindgen reports '$current_wb'"
 fi
 
@@ -128,7 +143,7 @@ mkdir -p "$stage/bindgen" "$stage/dist"
 log "wasm-bindgen --target web"
 # The name section (function names, ~175 KiB) only helps a debugger; wasm-opt would drop
 # it too, but without wasm-opt this keeps the wasm a third smaller.
-wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+"$wasm_bindgen" --target web --no-typescript --remove-name-section --remove-producers-section \
   --out-dir "$stage/bindgen" --out-name herald "$wasm_in"
 js="$stage/bindgen/herald.js"
 wasm="$stage/bindgen/herald_bg.wasm"
