@@ -1,13 +1,25 @@
 //! The route table and the top-level component.
 
+use uuid::Uuid;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::layout::Layout;
+use crate::i18n::I18nProvider;
 use crate::pages::{
-    home::Home, login::Login, not_found::NotFound, register::Register,
-    reset_password::ResetPassword, verify_email::VerifyEmail,
+    home::Home,
+    login::Login,
+    mailings::{detail::MailingDetail, editor::MailingEditor, Mailings},
+    messages::{editor::MessageEditor, Messages},
+    not_found::NotFound,
+    profile::Profile,
+    recipients::{form::RecipientForm, import::RecipientImport, Recipients},
+    register::Register,
+    reset_password::ResetPassword,
+    soon::{Blog, Posts, Roles, Stats, Users},
+    verify_email::VerifyEmail,
 };
+use crate::session::{RequireAuth, SessionProvider};
 
 /// Every client-side route. The backend answers `index.html` for any path outside
 /// `/api`, `/health`, ..., so each of these works on a full page load too; the emails
@@ -24,9 +36,55 @@ pub enum Route {
     VerifyEmail,
     #[at("/reset-password")]
     ResetPassword,
+    #[at("/profile")]
+    Profile,
+
+    #[at("/recipients")]
+    Recipients,
+    #[at("/recipients/new")]
+    RecipientNew,
+    #[at("/recipients/import")]
+    RecipientImport,
+    #[at("/recipients/:id")]
+    RecipientEdit { id: Uuid },
+
+    #[at("/messages")]
+    Messages,
+    #[at("/messages/new")]
+    MessageNew,
+    #[at("/messages/:id")]
+    MessageEdit { id: Uuid },
+
+    #[at("/mailings")]
+    Mailings,
+    #[at("/mailings/new")]
+    MailingNew,
+    #[at("/mailings/:id")]
+    MailingDetail { id: Uuid },
+    #[at("/mailings/:id/edit")]
+    MailingEdit { id: Uuid },
+
+    // Screens whose backend is being built elsewhere: a "coming soon" page for now.
+    #[at("/stats")]
+    Stats,
+    #[at("/blog")]
+    Blog,
+    #[at("/blog/:id")]
+    Post { id: Uuid },
+    #[at("/admin/users")]
+    Users,
+    #[at("/admin/roles")]
+    Roles,
+    #[at("/admin/posts")]
+    Posts,
+
     #[not_found]
     #[at("/404")]
     NotFound,
+}
+
+fn private(page: Html) -> Html {
+    html! { <RequireAuth>{ page }</RequireAuth> }
 }
 
 fn switch(route: Route) -> Html {
@@ -36,6 +94,28 @@ fn switch(route: Route) -> Html {
         Route::Register => html! { <Register /> },
         Route::VerifyEmail => html! { <VerifyEmail /> },
         Route::ResetPassword => html! { <ResetPassword /> },
+        Route::Profile => private(html! { <Profile /> }),
+
+        Route::Recipients => private(html! { <Recipients /> }),
+        Route::RecipientNew => private(html! { <RecipientForm /> }),
+        Route::RecipientImport => private(html! { <RecipientImport /> }),
+        Route::RecipientEdit { id } => private(html! { <RecipientForm {id} /> }),
+
+        Route::Messages => private(html! { <Messages /> }),
+        Route::MessageNew => private(html! { <MessageEditor /> }),
+        Route::MessageEdit { id } => private(html! { <MessageEditor {id} /> }),
+
+        Route::Mailings => private(html! { <Mailings /> }),
+        Route::MailingNew => private(html! { <MailingEditor /> }),
+        Route::MailingDetail { id } => private(html! { <MailingDetail {id} /> }),
+        Route::MailingEdit { id } => private(html! { <MailingEditor {id} /> }),
+
+        Route::Stats => private(html! { <Stats /> }),
+        Route::Blog | Route::Post { .. } => html! { <Blog /> },
+        Route::Users => private(html! { <Users /> }),
+        Route::Roles => private(html! { <Roles /> }),
+        Route::Posts => private(html! { <Posts /> }),
+
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -43,10 +123,14 @@ fn switch(route: Route) -> Html {
 #[component]
 pub fn App() -> Html {
     html! {
-        <BrowserRouter>
-            <Layout>
-                <Switch<Route> render={switch} />
-            </Layout>
-        </BrowserRouter>
+        <I18nProvider>
+            <BrowserRouter>
+                <SessionProvider>
+                    <Layout>
+                        <Switch<Route> render={switch} />
+                    </Layout>
+                </SessionProvider>
+            </BrowserRouter>
+        </I18nProvider>
     }
 }

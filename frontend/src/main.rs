@@ -6,8 +6,10 @@
 mod app;
 mod components;
 mod hooks;
+mod i18n;
 mod pages;
 mod services;
+mod session;
 
 fn main() {
     // index.html shows a static "Loading" note inside #herald until the wasm is running;

@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::components::nav::NavBar;
+use crate::i18n::use_i18n;
 
 #[derive(Properties, PartialEq)]
 pub struct LayoutProps {
@@ -12,16 +13,17 @@ pub struct LayoutProps {
 
 #[component]
 pub fn Layout(props: &LayoutProps) -> Html {
+    let i18n = use_i18n();
     html! {
         <>
             <header class="site-header">
                 <NavBar />
             </header>
-            <main class="site-main">
+            <main class="site-main" id="main">
                 { props.children.clone() }
             </main>
             <footer class="site-footer">
-                <p>{ "Herald — self-hosted email mailings" }</p>
+                <p>{ i18n.t().footer }</p>
             </footer>
         </>
     }

@@ -1,6 +1,10 @@
 //! Building blocks that pages compose.
 
+pub mod badges;
+pub mod confirm;
 pub mod feedback;
+pub mod form;
 pub mod layout;
 pub mod nav;
+pub mod pagination;
 pub mod placeholder;

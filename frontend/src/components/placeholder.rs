@@ -1,6 +1,8 @@
-//! A page body for screens that later slices fill in.
+//! A page body for screens whose backend part is still being built.
 
 use yew::prelude::*;
+
+use crate::i18n::use_i18n;
 
 #[derive(Properties, PartialEq)]
 pub struct PlaceholderProps {
@@ -13,12 +15,13 @@ pub struct PlaceholderProps {
 
 #[component]
 pub fn Placeholder(props: &PlaceholderProps) -> Html {
+    let i18n = use_i18n();
     html! {
         <section class="card placeholder">
             <h1>{ props.title.clone() }</h1>
+            <p><span class="badge badge-soon">{ i18n.t().coming_soon }</span></p>
             <p>{ props.planned.clone() }</p>
             { props.children.clone() }
-            <p class="muted">{ "This page is not built yet." }</p>
         </section>
     }
 }

@@ -1,11 +1,15 @@
 //! `/`: the public home page with the service-wide figures.
 
 use yew::prelude::*;
+use yew_router::prelude::*;
 
-use crate::components::feedback::{ErrorNotice, Loading};
+use crate::app::Route;
+use crate::components::feedback::{ApiErrorNotice, Loading, Notice};
+use crate::i18n::{format, use_i18n, Lang};
 use crate::services::api::{self, ApiError, HomeSummary, PostSummary};
+use crate::session::use_session;
 
-/// What the page shows; one value at a time.
+/// What the figures part shows; one value at a time.
 #[derive(Clone, Debug, PartialEq)]
 enum HomeState {
     Loading,
@@ -15,7 +19,7 @@ enum HomeState {
     Failed(ApiError),
 }
 
-/// `GET /api/v1/home`; on 404 (an older backend without it) fall back to the liveness
+/// `GET /api/v1/home`; on 404 (a backend without it yet) fall back to the liveness
 /// probe, so the page still tells whether the service is up.
 async fn load() -> HomeState {
     match api::home().await {
@@ -30,6 +34,9 @@ async fn load() -> HomeState {
 
 #[component]
 pub fn Home() -> Html {
+    let i18n = use_i18n();
+    let t = i18n.t();
+    let session = use_session();
     let state = use_state_eq(|| HomeState::Loading);
     // Bumped by "Try again"; the effect below reloads whenever it changes.
     let attempt = use_state(|| 0_u32);
@@ -50,46 +57,62 @@ pub fn Home() -> Html {
     };
 
     let body = match &*state {
-        HomeState::Loading => html! { <Loading label="Loading figures…" /> },
-        HomeState::Loaded(summary) => view_summary(summary),
+        HomeState::Loading => html! { <Loading label={t.home_loading} /> },
+        HomeState::Loaded(summary) => view_summary(i18n.lang, summary),
         HomeState::ServiceUp => html! {
-            <div class="notice notice-ok" role="status">
-                <p><strong>{ "Service is up." }</strong></p>
-                <p class="muted">{ "Figures will appear here once the statistics API is available." }</p>
-            </div>
+            <Notice>
+                <p><strong>{ t.home_service_up }</strong></p>
+                <p class="muted">{ t.home_figures_soon }</p>
+            </Notice>
         },
-        HomeState::Failed(err) => html! {
-            <ErrorNotice message={err.to_string()} {on_retry} />
-        },
+        HomeState::Failed(err) => html! { <ApiErrorNotice error={err.clone()} {on_retry} /> },
+    };
+
+    let cta = if session.user().is_some() {
+        html! {
+            <Link<Route> to={Route::Mailings} classes="button button-large">
+                { t.home_open_mailings }
+            </Link<Route>>
+        }
+    } else {
+        html! {
+            <>
+                <Link<Route> to={Route::Register} classes="button button-large">
+                    { t.home_get_started }
+                </Link<Route>>
+                <Link<Route> to={Route::Login} classes="button button-secondary button-large">
+                    { t.nav_sign_in }
+                </Link<Route>>
+            </>
+        }
     };
 
     html! {
         <>
             <section class="hero">
-                <h1>{ "Keep your customers warm" }</h1>
-                <p class="lead">
-                    { "Herald sends your email campaigns once or on a schedule, \
-                       from your own server, and shows you what was delivered." }
-                </p>
+                <h1>{ t.home_title }</h1>
+                <p class="lead">{ t.home_lead }</p>
+                <p class="actions">{ cta }</p>
             </section>
             <section aria-labelledby="figures-title">
-                <h2 id="figures-title">{ "Herald in numbers" }</h2>
+                <h2 id="figures-title">{ t.home_figures }</h2>
                 { body }
             </section>
         </>
     }
 }
 
-fn view_summary(summary: &HomeSummary) -> Html {
+fn view_summary(lang: Lang, summary: &HomeSummary) -> Html {
+    let t = lang.texts();
     html! {
         <>
             <dl class="stats">
-                { stat("Mailings", summary.mailings_total) }
-                { stat("Active mailings", summary.mailings_active) }
-                { stat("Unique recipients", summary.unique_recipients) }
+                { stat(t.home_mailings, format::number(lang, summary.mailings_total)) }
+                { stat(t.home_active, format::number(lang, summary.mailings_active)) }
+                { stat(t.home_recipients, format::number(lang, summary.unique_recipients)) }
             </dl>
             if !summary.random_posts.is_empty() {
-                <h2>{ "From the blog" }</h2>
+                <h2>{ t.home_blog }</h2>
                 <ul class="posts">
                     { for summary.random_posts.iter().map(view_post) }
                 </ul>
@@ -98,11 +121,11 @@ fn view_summary(summary: &HomeSummary) -> Html {
     }
 }
 
-fn stat(label: &'static str, value: u64) -> Html {
+fn stat(label: &'static str, value: String) -> Html {
     html! {
         <div class="stat">
             <dt>{ label }</dt>
-            <dd>{ group_thousands(value) }</dd>
+            <dd>{ value }</dd>
         </div>
     }
 }
@@ -114,19 +137,6 @@ fn view_post(post: &PostSummary) -> Html {
             <p>{ excerpt(&post.body, 160) }</p>
         </li>
     }
-}
-
-/// `1234567` -> `1 234 567` (a thin space; readable in both en and ru).
-fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('\u{202f}');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// At most `max` characters of `text`, cut at a word boundary, with an ellipsis.
@@ -142,14 +152,6 @@ fn excerpt(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_are_grouped_from_the_right() {
-        assert_eq!(group_thousands(0), "0");
-        assert_eq!(group_thousands(999), "999");
-        assert_eq!(group_thousands(1000), "1\u{202f}000");
-        assert_eq!(group_thousands(1234567), "1\u{202f}234\u{202f}567");
-    }
 
     #[test]
     fn short_text_is_not_cut_and_long_text_ends_at_a_word() {

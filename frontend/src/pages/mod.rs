@@ -1,8 +1,13 @@
-//! One module per route.
+//! One module per route (or family of routes).
 
 pub mod home;
 pub mod login;
+pub mod mailings;
+pub mod messages;
 pub mod not_found;
+pub mod profile;
+pub mod recipients;
 pub mod register;
 pub mod reset_password;
+pub mod soon;
 pub mod verify_email;

@@ -4,14 +4,17 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
+use crate::i18n::use_i18n;
 
 #[component]
 pub fn NotFound() -> Html {
+    let i18n = use_i18n();
+    let t = i18n.t();
     html! {
-        <section class="card placeholder">
-            <h1>{ "Page not found" }</h1>
-            <p>{ "There is nothing at this address." }</p>
-            <p><Link<Route> to={Route::Home}>{ "Back to the home page" }</Link<Route>></p>
+        <section class="card narrow">
+            <h1>{ t.not_found_title }</h1>
+            <p>{ t.not_found_text }</p>
+            <p><Link<Route> to={Route::Home}>{ t.back_home }</Link<Route>></p>
         </section>
     }
 }

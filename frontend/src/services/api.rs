@@ -1,66 +1,108 @@
 //! The only place the SPA talks HTTP.
 //!
-//! Every request goes to a path on the page's own origin (`/api/v1/...`, `/health/...`);
-//! nothing is fetched from anywhere else. A non-2xx answer becomes an [`ApiError`]: an
-//! RFC 7807 `application/problem+json` body is kept as a typed [`Problem`], anything else
-//! is described by its status line. Later slices add the bearer token, the refresh on
-//! 401 and the non-GET methods here.
+//! Every request goes to a path on the page's own origin (`/api/v1/...`, `/health/...`).
+//! Request and response bodies are the backend's own types from `herald-api-types`.
+//!
+//! Authentication: the access and refresh tokens live in `localStorage` (see [`tokens`]);
+//! every authenticated request carries `Authorization: Bearer <access>`. A 401 answer
+//! triggers one silent refresh (`POST /auth/refresh`; concurrent 401s share that one
+//! refresh, since a refresh token is single-use) and the request is retried once with the
+//! new token. When the refresh is refused, the tokens are dropped and the handler set with
+//! [`set_signed_out_handler`] is told, so the app returns to the sign-in page.
+//!
+//! Errors: a non-2xx answer becomes an [`ApiError`]; an RFC 7807
+//! `application/problem+json` body is kept as a typed [`Problem`], whose `errors` map
+//! (422) pages show next to the matching inputs ([`ApiError::field`]).
 
-use std::collections::BTreeMap;
-use std::fmt;
+use std::cell::RefCell;
 
-use gloo_net::http::{Request, Response};
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use gloo_net::http::{Method, RequestBuilder, Response};
+use herald_api_types::{
+    Attempt, AttemptListQuery, Client, ClientInput, ClientListQuery, EmailRequest, ImportReport,
+    LoginRequest, Mailing, MailingInput, MailingListQuery, Message, MessageInput, MessageListQuery,
+    Page, PageQuery, PasswordResetConfirm, Problem, RefreshRequest, RegisterRequest, Run,
+    RunStarted, TokenPair, TokenRequest, UpdateMeRequest, User,
+};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use yew::Callback;
 
-// --- Response types -------------------------------------------------------------------
-// Defined here only until `herald-api-types` (backend/api-types) has them; then they move
-// there and this module imports them, so the SPA and the backend cannot drift.
+use crate::i18n::Texts;
 
-/// `GET /api/v1/home`: the public figures on the home page.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct HomeSummary {
-    /// Mailings of every user.
-    pub mailings_total: u64,
-    /// Mailings with status `running`.
-    pub mailings_active: u64,
-    /// Distinct recipient email addresses over every user.
-    pub unique_recipients: u64,
-    /// Up to three random published blog posts.
-    #[serde(default)]
-    pub random_posts: Vec<PostSummary>,
+// --- Tokens -------------------------------------------------------------------------------
+
+/// The token pair in `localStorage`, so a reload or a second tab stays signed in.
+pub mod tokens {
+    use herald_api_types::TokenPair;
+
+    const ACCESS: &str = "herald.access_token";
+    const REFRESH: &str = "herald.refresh_token";
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    fn get(key: &str) -> Option<String> {
+        storage()?
+            .get_item(key)
+            .ok()
+            .flatten()
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn access() -> Option<String> {
+        get(ACCESS)
+    }
+
+    pub fn refresh() -> Option<String> {
+        get(REFRESH)
+    }
+
+    pub fn store(pair: &TokenPair) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(ACCESS, &pair.access_token);
+            let _ = s.set_item(REFRESH, &pair.refresh_token);
+        }
+    }
+
+    pub fn clear() {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(ACCESS);
+            let _ = s.remove_item(REFRESH);
+        }
+    }
+
+    /// Whether there is a session to resume.
+    pub fn present() -> bool {
+        access().is_some() || refresh().is_some()
+    }
 }
 
-/// The part of a blog Post the home page shows; other fields are ignored.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct PostSummary {
-    pub id: String,
-    pub title: String,
-    #[serde(default)]
-    pub body: String,
-    #[serde(default)]
-    pub image_url: Option<String>,
-    #[serde(default)]
-    pub published_at: Option<String>,
+thread_local! {
+    static SIGNED_OUT: RefCell<Option<Callback<()>>> = const { RefCell::new(None) };
+    static REFRESHING: RefCell<Option<Shared<LocalBoxFuture<'static, Refresh>>>> =
+        const { RefCell::new(None) };
 }
 
-/// An RFC 7807 problem document, as every Herald error is answered.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Problem {
-    #[serde(rename = "type", default)]
-    pub type_: Option<String>,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub status: Option<u16>,
-    #[serde(default)]
-    pub detail: Option<String>,
-    /// Field name -> messages; present on 422 only.
-    #[serde(default)]
-    pub errors: BTreeMap<String, Vec<String>>,
+/// Called (once per lost session) when the server refuses the refresh token: the session
+/// is over (expired, revoked, or the account was blocked).
+pub fn set_signed_out_handler(handler: Callback<()>) {
+    SIGNED_OUT.with(|h| *h.borrow_mut() = Some(handler));
 }
 
-// --- Errors ---------------------------------------------------------------------------
+fn session_lost() {
+    let had_session = tokens::present();
+    tokens::clear();
+    if had_session {
+        if let Some(handler) = SIGNED_OUT.with(|h| h.borrow().clone()) {
+            handler.emit(());
+        }
+    }
+}
+
+// --- Errors ---------------------------------------------------------------------------------
 
 /// Why a request did not produce the value the caller wanted.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,7 +110,7 @@ pub enum ApiError {
     /// The server answered non-2xx with a problem+json body.
     Problem { status: u16, problem: Problem },
     /// The server answered non-2xx with some other body (a proxy page, plain text, ...).
-    Status { status: u16, status_text: String },
+    Status { status: u16 },
     /// No answer at all: offline, connection refused, blocked by the browser.
     Network(String),
     /// A 2xx answer whose body was not the expected JSON.
@@ -79,7 +121,7 @@ impl ApiError {
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::Problem { status, .. } | Self::Status { status, .. } => Some(*status),
+            Self::Problem { status, .. } | Self::Status { status } => Some(*status),
             Self::Network(_) | Self::Decode(_) => None,
         }
     }
@@ -87,61 +129,205 @@ impl ApiError {
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
     }
-}
 
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// The problem's `detail`, if any.
+    pub fn detail(&self) -> Option<&str> {
         match self {
-            Self::Problem { status, problem } => {
-                let title = if problem.title.is_empty() {
-                    "Request failed"
-                } else {
-                    problem.title.as_str()
-                };
-                match problem.detail.as_deref().filter(|d| !d.is_empty()) {
-                    Some(detail) => write!(f, "{title} ({status}): {detail}"),
-                    None => write!(f, "{title} ({status})"),
-                }
+            Self::Problem { problem, .. } => problem.detail.as_deref().filter(|d| !d.is_empty()),
+            _ => None,
+        }
+    }
+
+    /// The messages for one field, joined and translated, for display under its input.
+    pub fn field(&self, t: &Texts, name: &str) -> Option<String> {
+        let Self::Problem { problem, .. } = self else {
+            return None;
+        };
+        let messages = problem.errors.as_ref()?.get(name)?;
+        (!messages.is_empty()).then(|| {
+            messages
+                .iter()
+                .map(|m| (t.server_text)(m).unwrap_or_else(|| m.clone()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+
+    /// A sentence for the reader, in their language. Field errors are not repeated here:
+    /// forms show them next to their inputs.
+    pub fn message(&self, t: &Texts) -> String {
+        let general = match self.status() {
+            None => match self {
+                Self::Decode(_) => t.err_decode,
+                _ => t.err_network,
+            },
+            Some(400) => t.err_bad_request,
+            Some(401) => t.err_unauthorized,
+            Some(403) => t.err_forbidden,
+            Some(404) => t.err_not_found,
+            Some(409) => t.err_conflict,
+            Some(413) => t.err_too_large,
+            Some(422) => t.err_validation,
+            Some(429) => t.err_rate_limited,
+            Some(s) if s >= 500 => t.err_server,
+            Some(_) => t.err_bad_request,
+        };
+        // The server's detail is worth showing where it says more than the status does.
+        match (self.status(), self.detail()) {
+            (Some(400 | 403 | 409), Some(detail)) => {
+                let detail = (t.server_text)(detail).unwrap_or_else(|| detail.to_owned());
+                format!("{general} {}", capitalise(&detail))
             }
-            Self::Status {
-                status,
-                status_text,
-            } => {
-                if status_text.is_empty() {
-                    write!(f, "The server answered {status}")
-                } else {
-                    write!(f, "The server answered {status} {status_text}")
-                }
-            }
-            Self::Network(msg) => write!(f, "Could not reach the server: {msg}"),
-            Self::Decode(msg) => write!(f, "Unexpected answer from the server: {msg}"),
+            _ => general.to_owned(),
         }
     }
 }
 
-// --- Requests -------------------------------------------------------------------------
-
-/// `GET path` (relative to the page origin, e.g. `/api/v1/home`) and decode a JSON body.
-pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = get(path).await?;
-    response
-        .json::<T>()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => {
+            let mut out: String = first.to_uppercase().collect();
+            out.push_str(chars.as_str());
+            if !out.ends_with('.') {
+                out.push('.');
+            }
+            out
+        }
+        None => String::new(),
+    }
 }
 
-/// `GET path` and only check that the answer is 2xx; the body is ignored.
-pub async fn get_ok(path: &str) -> Result<(), ApiError> {
-    get(path).await.map(drop)
+// --- Requests -------------------------------------------------------------------------------
+
+/// What a request sends.
+#[derive(Clone)]
+enum Body {
+    None,
+    Json(String),
+    Csv(String),
 }
 
-async fn get(path: &str) -> Result<Response, ApiError> {
+impl Body {
+    fn json(value: &impl Serialize) -> Result<Body, ApiError> {
+        serde_json::to_string(value)
+            .map(Body::Json)
+            .map_err(|e| ApiError::Decode(e.to_string()))
+    }
+}
+
+async fn send_once(
+    method: Method,
+    path: &str,
+    body: &Body,
+    token: Option<&str>,
+) -> Result<Response, ApiError> {
     debug_assert!(path.starts_with('/'), "API paths are origin-relative");
-    let response = Request::get(path)
-        .header("Accept", "application/json")
+    let mut builder = RequestBuilder::new(path)
+        .method(method)
+        .header("Accept", "application/json, application/problem+json");
+    if let Some(token) = token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match body {
+        Body::None => builder.build(),
+        Body::Json(json) => builder
+            .header("Content-Type", "application/json")
+            .body(json.clone()),
+        Body::Csv(csv) => builder
+            .header("Content-Type", "text/csv; charset=utf-8")
+            .body(csv.clone()),
+    }
+    .map_err(|e| ApiError::Network(e.to_string()))?;
+    request
         .send()
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// The outcome of one refresh, shared by every request that waited for it.
+#[derive(Clone)]
+enum Refresh {
+    Renewed,
+    Refused,
+    Failed(ApiError),
+}
+
+/// Renews the token pair, once for any number of concurrent callers.
+async fn refresh_tokens() -> Refresh {
+    let shared = REFRESHING.with(|slot| {
+        slot.borrow_mut()
+            .get_or_insert_with(|| {
+                async {
+                    let outcome = do_refresh().await;
+                    REFRESHING.with(|slot| *slot.borrow_mut() = None);
+                    outcome
+                }
+                .boxed_local()
+                .shared()
+            })
+            .clone()
+    });
+    shared.await
+}
+
+async fn do_refresh() -> Refresh {
+    let Some(refresh_token) = tokens::refresh() else {
+        return Refresh::Refused;
+    };
+    let body = match Body::json(&RefreshRequest { refresh_token }) {
+        Ok(body) => body,
+        Err(e) => return Refresh::Failed(e),
+    };
+    match send_once(Method::POST, "/api/v1/auth/refresh", &body, None).await {
+        Ok(response) if response.ok() => match response.json::<TokenPair>().await {
+            Ok(pair) => {
+                tokens::store(&pair);
+                Refresh::Renewed
+            }
+            Err(e) => Refresh::Failed(ApiError::Decode(e.to_string())),
+        },
+        Ok(response) if matches!(response.status(), 400 | 401 | 403) => Refresh::Refused,
+        Ok(response) => Refresh::Failed(error_from(response).await),
+        Err(e) => Refresh::Failed(e),
+    }
+}
+
+/// Sends a request with the bearer token; on 401, refreshes once and retries once.
+async fn send_authed(method: Method, path: &str, body: Body) -> Result<Response, ApiError> {
+    let token = tokens::access();
+    let response = send_once(method.clone(), path, &body, token.as_deref()).await?;
+    if response.status() != 401 {
+        return check(response).await;
+    }
+    // Another request may have renewed the pair while this one was in flight.
+    let current = tokens::access();
+    let renewed = if current.is_some() && current != token {
+        true
+    } else {
+        match refresh_tokens().await {
+            Refresh::Renewed => true,
+            Refresh::Refused => false,
+            Refresh::Failed(e) => return Err(e),
+        }
+    };
+    if !renewed {
+        session_lost();
+        return Err(error_from(response).await);
+    }
+    let response = send_once(method, path, &body, tokens::access().as_deref()).await?;
+    if response.status() == 401 {
+        session_lost();
+    }
+    check(response).await
+}
+
+/// Sends a request without credentials (sign-in, registration, public pages).
+async fn send_public(method: Method, path: &str, body: Body) -> Result<Response, ApiError> {
+    check(send_once(method, path, &body, None).await?).await
+}
+
+async fn check(response: Response) -> Result<Response, ApiError> {
     if response.ok() {
         Ok(response)
     } else {
@@ -161,20 +347,303 @@ async fn error_from(response: Response) -> ApiError {
             return ApiError::Problem { status, problem };
         }
     }
-    ApiError::Status {
-        status,
-        status_text: response.status_text(),
+    ApiError::Status { status }
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    decode(send_authed(Method::GET, path, Body::None).await?).await
+}
+
+async fn send_json<T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: &impl Serialize,
+) -> Result<T, ApiError> {
+    decode(send_authed(method, path, Body::json(body)?).await?).await
+}
+
+async fn post_empty<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    decode(send_authed(Method::POST, path, Body::None).await?).await
+}
+
+async fn delete(path: &str) -> Result<(), ApiError> {
+    send_authed(Method::DELETE, path, Body::None)
+        .await
+        .map(drop)
+}
+
+/// `?a=1&b=x` from a query struct of `herald-api-types` (fields that are `None` left out).
+fn query_string(query: &impl Serialize) -> String {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(query) else {
+        return String::new();
+    };
+    let pairs: Vec<String> = fields
+        .iter()
+        .filter_map(|(key, value)| {
+            let value = match value {
+                serde_json::Value::Null => return None,
+                serde_json::Value::String(s) if s.is_empty() => return None,
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some(format!(
+                "{}={}",
+                key,
+                String::from(js_sys::encode_uri_component(&value))
+            ))
+        })
+        .collect();
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
     }
 }
 
-// --- Endpoints ------------------------------------------------------------------------
+// --- Auth and profile -----------------------------------------------------------------------
+
+/// `POST /auth/register`: 201 with the new (unconfirmed) account.
+pub async fn register(body: &RegisterRequest) -> Result<User, ApiError> {
+    decode(send_public(Method::POST, "/api/v1/auth/register", Body::json(body)?).await?).await
+}
+
+/// `POST /auth/verify-email` with the token from the emailed link.
+pub async fn verify_email(token: String) -> Result<(), ApiError> {
+    let body = Body::json(&TokenRequest { token })?;
+    send_public(Method::POST, "/api/v1/auth/verify-email", body)
+        .await
+        .map(drop)
+}
+
+/// `POST /auth/resend-verification` (202 whether or not the account exists).
+pub async fn resend_verification(email: String) -> Result<(), ApiError> {
+    let body = Body::json(&EmailRequest { email })?;
+    send_public(Method::POST, "/api/v1/auth/resend-verification", body)
+        .await
+        .map(drop)
+}
+
+/// `POST /auth/login`; keeps the token pair for the requests that follow.
+pub async fn login(body: &LoginRequest) -> Result<(), ApiError> {
+    let response = send_public(Method::POST, "/api/v1/auth/login", Body::json(body)?).await?;
+    let pair: TokenPair = decode(response).await?;
+    tokens::store(&pair);
+    Ok(())
+}
+
+/// `POST /auth/logout` (revokes the refresh token), then forgets the pair either way.
+pub async fn logout() {
+    if let Some(refresh_token) = tokens::refresh() {
+        if let Ok(body) = Body::json(&RefreshRequest { refresh_token }) {
+            let _ = send_public(Method::POST, "/api/v1/auth/logout", body).await;
+        }
+    }
+    tokens::clear();
+}
+
+/// `POST /auth/password-reset` (202 whether or not the account exists).
+pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
+    let body = Body::json(&EmailRequest { email })?;
+    send_public(Method::POST, "/api/v1/auth/password-reset", body)
+        .await
+        .map(drop)
+}
+
+/// `POST /auth/password-reset/confirm`.
+pub async fn confirm_password_reset(body: &PasswordResetConfirm) -> Result<(), ApiError> {
+    send_public(
+        Method::POST,
+        "/api/v1/auth/password-reset/confirm",
+        Body::json(body)?,
+    )
+    .await
+    .map(drop)
+}
+
+/// `GET /me`.
+pub async fn me() -> Result<User, ApiError> {
+    get("/api/v1/me").await
+}
+
+/// `PATCH /me`.
+pub async fn update_me(body: &UpdateMeRequest) -> Result<User, ApiError> {
+    send_json(Method::PATCH, "/api/v1/me", body).await
+}
+
+// --- Recipients -------------------------------------------------------------------------------
+
+pub async fn clients(query: &ClientListQuery) -> Result<Page<Client>, ApiError> {
+    get(&format!("/api/v1/clients{}", query_string(query))).await
+}
+
+pub async fn client(id: Uuid) -> Result<Client, ApiError> {
+    get(&format!("/api/v1/clients/{id}")).await
+}
+
+pub async fn create_client(body: &ClientInput) -> Result<Client, ApiError> {
+    send_json(Method::POST, "/api/v1/clients", body).await
+}
+
+pub async fn update_client(id: Uuid, body: &ClientInput) -> Result<Client, ApiError> {
+    send_json(Method::PUT, &format!("/api/v1/clients/{id}"), body).await
+}
+
+pub async fn delete_client(id: Uuid) -> Result<(), ApiError> {
+    delete(&format!("/api/v1/clients/{id}")).await
+}
+
+/// `POST /clients/import` with a CSV document.
+pub async fn import_clients(csv: String) -> Result<ImportReport, ApiError> {
+    decode(send_authed(Method::POST, "/api/v1/clients/import", Body::Csv(csv)).await?).await
+}
+
+/// `GET /clients/export`: the caller's recipients as CSV text.
+pub async fn export_clients() -> Result<String, ApiError> {
+    send_authed(Method::GET, "/api/v1/clients/export", Body::None)
+        .await?
+        .text()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+// --- Messages ---------------------------------------------------------------------------------
+
+pub async fn messages(query: &MessageListQuery) -> Result<Page<Message>, ApiError> {
+    get(&format!("/api/v1/messages{}", query_string(query))).await
+}
+
+pub async fn message(id: Uuid) -> Result<Message, ApiError> {
+    get(&format!("/api/v1/messages/{id}")).await
+}
+
+pub async fn create_message(body: &MessageInput) -> Result<Message, ApiError> {
+    send_json(Method::POST, "/api/v1/messages", body).await
+}
+
+pub async fn update_message(id: Uuid, body: &MessageInput) -> Result<Message, ApiError> {
+    send_json(Method::PUT, &format!("/api/v1/messages/{id}"), body).await
+}
+
+pub async fn delete_message(id: Uuid) -> Result<(), ApiError> {
+    delete(&format!("/api/v1/messages/{id}")).await
+}
+
+// --- Mailings ---------------------------------------------------------------------------------
+
+pub async fn mailings(query: &MailingListQuery) -> Result<Page<Mailing>, ApiError> {
+    get(&format!("/api/v1/mailings{}", query_string(query))).await
+}
+
+pub async fn mailing(id: Uuid) -> Result<Mailing, ApiError> {
+    get(&format!("/api/v1/mailings/{id}")).await
+}
+
+pub async fn create_mailing(body: &MailingInput) -> Result<Mailing, ApiError> {
+    send_json(Method::POST, "/api/v1/mailings", body).await
+}
+
+pub async fn update_mailing(id: Uuid, body: &MailingInput) -> Result<Mailing, ApiError> {
+    send_json(Method::PUT, &format!("/api/v1/mailings/{id}"), body).await
+}
+
+pub async fn delete_mailing(id: Uuid) -> Result<(), ApiError> {
+    delete(&format!("/api/v1/mailings/{id}")).await
+}
+
+/// `GET /mailings/{id}/recipients`.
+pub async fn mailing_recipients(
+    id: Uuid,
+    query: &ClientListQuery,
+) -> Result<Page<Client>, ApiError> {
+    get(&format!(
+        "/api/v1/mailings/{id}/recipients{}",
+        query_string(query)
+    ))
+    .await
+}
+
+/// `POST /mailings/{id}/send`: a manual run.
+pub async fn send_mailing(id: Uuid) -> Result<RunStarted, ApiError> {
+    post_empty(&format!("/api/v1/mailings/{id}/send")).await
+}
+
+/// `POST /mailings/{id}/retry-failed`.
+pub async fn retry_failed(id: Uuid) -> Result<RunStarted, ApiError> {
+    post_empty(&format!("/api/v1/mailings/{id}/retry-failed")).await
+}
+
+/// `POST /mailings/{id}/test`: the message for the first recipient, to the caller only.
+pub async fn test_mailing(id: Uuid) -> Result<(), ApiError> {
+    send_authed(
+        Method::POST,
+        &format!("/api/v1/mailings/{id}/test"),
+        Body::None,
+    )
+    .await
+    .map(drop)
+}
+
+/// `POST /mailings/{id}/enable` or `/disable`.
+pub async fn set_mailing_enabled(id: Uuid, enabled: bool) -> Result<Mailing, ApiError> {
+    let action = if enabled { "enable" } else { "disable" };
+    post_empty(&format!("/api/v1/mailings/{id}/{action}")).await
+}
+
+pub async fn runs(id: Uuid, query: &PageQuery) -> Result<Page<Run>, ApiError> {
+    get(&format!(
+        "/api/v1/mailings/{id}/runs{}",
+        query_string(query)
+    ))
+    .await
+}
+
+pub async fn attempts(id: Uuid, query: &AttemptListQuery) -> Result<Page<Attempt>, ApiError> {
+    get(&format!(
+        "/api/v1/mailings/{id}/attempts{}",
+        query_string(query)
+    ))
+    .await
+}
+
+// --- Public -------------------------------------------------------------------------------------
+
+// `/api/v1/home` comes with the statistics work; until `herald-api-types` has its body,
+// the home page reads the part it shows through this local type.
+
+/// `GET /api/v1/home`: the public figures on the home page.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct HomeSummary {
+    pub mailings_total: i64,
+    pub mailings_active: i64,
+    pub unique_recipients: i64,
+    #[serde(default)]
+    pub random_posts: Vec<PostSummary>,
+}
+
+/// The part of a blog post the home page shows.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct PostSummary {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+}
 
 /// `GET /api/v1/home`.
 pub async fn home() -> Result<HomeSummary, ApiError> {
-    get_json("/api/v1/home").await
+    decode(send_public(Method::GET, "/api/v1/home", Body::None).await?).await
 }
 
 /// `GET /health/live`: Ok when the backend process answers.
 pub async fn health_live() -> Result<(), ApiError> {
-    get_ok("/health/live").await
+    send_public(Method::GET, "/health/live", Body::None)
+        .await
+        .map(drop)
 }

@@ -1,3 +1,4 @@
-//! Everything that leaves the browser.
+//! Everything that leaves the browser, and the browser's own file handling.
 
 pub mod api;
+pub mod files;

@@ -1,0 +1,68 @@
+//! A delete button that asks first, inline (no browser dialog).
+
+use yew::prelude::*;
+
+use crate::i18n::use_i18n;
+
+#[derive(Properties, PartialEq)]
+pub struct ConfirmDeleteProps {
+    pub on_confirm: Callback<()>,
+    #[prop_or_default]
+    pub busy: bool,
+    /// Tells screen readers what is deleted, e.g. the recipient's email.
+    #[prop_or_default]
+    pub what: Option<AttrValue>,
+}
+
+#[component]
+pub fn ConfirmDelete(props: &ConfirmDeleteProps) -> Html {
+    let i18n = use_i18n();
+    let t = i18n.t();
+    let asking = use_state(|| false);
+    let yes_ref = use_node_ref();
+    {
+        let yes_ref = yes_ref.clone();
+        use_effect_with(*asking, move |asking| {
+            if *asking {
+                if let Some(button) = yes_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = button.focus();
+                }
+            }
+        });
+    }
+    let label = props
+        .what
+        .as_ref()
+        .map(|what| format!("{} {what}", t.delete));
+    if *asking {
+        let yes = {
+            let on_confirm = props.on_confirm.clone();
+            let asking = asking.clone();
+            Callback::from(move |_: MouseEvent| {
+                asking.set(false);
+                on_confirm.emit(());
+            })
+        };
+        let no = {
+            let asking = asking.clone();
+            Callback::from(move |_: MouseEvent| asking.set(false))
+        };
+        html! {
+            <span class="confirm" role="group">
+                <span class="confirm-question">{ t.delete_confirm }</span>
+                <button type="button" class="button button-danger button-small" ref={yes_ref}
+                    onclick={yes}>{ t.delete_yes }</button>
+                <button type="button" class="button button-secondary button-small"
+                    onclick={no}>{ t.delete_no }</button>
+            </span>
+        }
+    } else {
+        let ask = Callback::from(move |_: MouseEvent| asking.set(true));
+        html! {
+            <button type="button" class="button button-ghost-danger button-small" onclick={ask}
+                disabled={props.busy} aria-label={label}>
+                { if props.busy { t.working } else { t.delete } }
+            </button>
+        }
+    }
+}

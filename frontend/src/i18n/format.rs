@@ -1,0 +1,99 @@
+//! Dates and numbers in the reader's language and time zone, through the browser's
+//! `Intl` (no locale data in the wasm), and the conversions for `datetime-local` inputs.
+
+use chrono::{DateTime, Utc};
+use js_sys::{Date, Number, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use super::Lang;
+
+fn js_date(t: &DateTime<Utc>) -> Date {
+    Date::new(&JsValue::from_f64(t.timestamp_millis() as f64))
+}
+
+fn options(pairs: &[(&str, &str)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in pairs {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+    object.into()
+}
+
+/// `23 нояб. 2026 г., 16:33` / `Nov 23, 2026, 4:33 PM`, in the browser's time zone.
+pub fn datetime(lang: Lang, t: &DateTime<Utc>) -> String {
+    js_date(t)
+        .to_locale_string(
+            lang.code(),
+            &options(&[("dateStyle", "medium"), ("timeStyle", "short")]),
+        )
+        .into()
+}
+
+/// Like [`datetime`], with seconds (for delivery logs).
+pub fn datetime_precise(lang: Lang, t: &DateTime<Utc>) -> String {
+    js_date(t)
+        .to_locale_string(
+            lang.code(),
+            &options(&[("dateStyle", "short"), ("timeStyle", "medium")]),
+        )
+        .into()
+}
+
+/// The date only: `23 нояб. 2026 г.` / `Nov 23, 2026`.
+pub fn date(lang: Lang, t: &DateTime<Utc>) -> String {
+    js_date(t)
+        .to_locale_date_string(lang.code(), &options(&[("dateStyle", "long")]))
+        .into()
+}
+
+/// `1 234 567` / `1,234,567`.
+pub fn number(lang: Lang, n: i64) -> String {
+    Number::from(n as f64).to_locale_string(lang.code()).into()
+}
+
+/// The browser's IANA time zone, e.g. `Europe/Moscow` (empty if it cannot tell).
+pub fn time_zone() -> String {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &Object::new());
+    Reflect::get(&format.resolved_options(), &JsValue::from_str("timeZone"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// Milliseconds since the epoch, now (chrono's clock does not run in wasm32).
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(Date::now() as i64).unwrap_or_default()
+}
+
+/// A UTC instant as the value of an `<input type="datetime-local">`: local wall time,
+/// `YYYY-MM-DDTHH:MM`.
+pub fn to_local_input(t: &DateTime<Utc>) -> String {
+    let d = js_date(t);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// The value of an `<input type="datetime-local">` (local wall time) as a UTC instant.
+/// `None` for an empty or malformed value.
+pub fn from_local_input(value: &str) -> Option<DateTime<Utc>> {
+    let value = value.trim();
+    // Only the form the input produces; ECMAScript reads a date-time without an offset
+    // as local time.
+    let looks_right = value.len() >= 16
+        && value.as_bytes().get(10) == Some(&b'T')
+        && value[..10].bytes().filter(|b| *b == b'-').count() == 2;
+    if !looks_right {
+        return None;
+    }
+    let millis = Date::parse(value);
+    if millis.is_nan() {
+        return None;
+    }
+    DateTime::from_timestamp_millis(millis as i64)
+}

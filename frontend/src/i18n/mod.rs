@@ -1,0 +1,464 @@
+//! Russian and English texts, the language switch, and locale-aware formatting.
+//!
+//! Every visible text is a field of [`Texts`]; `en.rs` and `ru.rs` each fill the whole
+//! struct, so a text missing in one language is a compile error. Texts with values are
+//! `fn` fields (Russian plurals need the number). The chosen language lives in a context
+//! ([`use_i18n`]) and in `localStorage` (`herald.lang`); without a stored choice the
+//! browser's language decides.
+
+mod en;
+pub mod format;
+mod ru;
+
+use yew::prelude::*;
+
+const STORAGE_KEY: &str = "herald.lang";
+
+/// A language of the interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Ru,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ru];
+
+    /// BCP 47 tag, for `lang=` and `Intl`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+        }
+    }
+
+    /// The language's own name, shown in the switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Ru => "Русский",
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::En => &en::TEXTS,
+            Lang::Ru => &ru::TEXTS,
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Lang> {
+        let code = code.trim().to_ascii_lowercase();
+        if code.starts_with("ru") {
+            Some(Lang::Ru)
+        } else if code.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The stored choice, else the browser's preferred language, else English.
+    pub fn initial() -> Lang {
+        let window = web_sys::window();
+        let stored = window
+            .as_ref()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|code| Lang::from_code(&code));
+        stored
+            .or_else(|| {
+                window
+                    .and_then(|w| w.navigator().language())
+                    .and_then(|code| Lang::from_code(&code))
+            })
+            .unwrap_or(Lang::En)
+    }
+
+    fn remember(self) {
+        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = storage.set_item(STORAGE_KEY, self.code());
+        }
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", self.code());
+        }
+    }
+}
+
+/// The language context: the current language and a way to change it.
+#[derive(Clone, PartialEq)]
+pub struct I18n {
+    pub lang: Lang,
+    set_lang: Callback<Lang>,
+}
+
+impl I18n {
+    pub fn t(&self) -> &'static Texts {
+        self.lang.texts()
+    }
+
+    pub fn set_lang(&self, lang: Lang) {
+        self.set_lang.emit(lang);
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct I18nProviderProps {
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// Provides [`I18n`] to everything inside it.
+#[component]
+pub fn I18nProvider(props: &I18nProviderProps) -> Html {
+    let lang = use_state_eq(|| {
+        let lang = Lang::initial();
+        lang.remember();
+        lang
+    });
+    let set_lang = {
+        let lang = lang.clone();
+        Callback::from(move |new: Lang| {
+            new.remember();
+            lang.set(new);
+        })
+    };
+    let context = I18n {
+        lang: *lang,
+        set_lang,
+    };
+    html! {
+        <ContextProvider<I18n> {context}>
+            { props.children.clone() }
+        </ContextProvider<I18n>>
+    }
+}
+
+/// The current language and its texts.
+#[hook]
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().expect("I18nProvider wraps the app")
+}
+
+/// Russian plural forms: `one` for 1, 21, 31…; `few` for 2–4, 22–24…; `many` otherwise.
+pub fn plural_ru(n: i64, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
+    let n = n.unsigned_abs();
+    match (n % 10, n % 100) {
+        (1, m) if m != 11 => one,
+        (2..=4, m) if !(12..=14).contains(&m) => few,
+        _ => many,
+    }
+}
+
+/// Every text of the interface, in one language.
+pub struct Texts {
+    // --- common ---------------------------------------------------------------------
+    pub footer: &'static str,
+    pub loading: &'static str,
+    pub try_again: &'static str,
+    pub save: &'static str,
+    pub saving: &'static str,
+    pub saved: &'static str,
+    pub cancel: &'static str,
+    pub edit: &'static str,
+    pub delete: &'static str,
+    pub delete_confirm: &'static str,
+    pub delete_yes: &'static str,
+    pub delete_no: &'static str,
+    pub back: &'static str,
+    pub actions: &'static str,
+    pub optional: &'static str,
+    pub previous_page: &'static str,
+    pub next_page: &'static str,
+    pub page_of: fn(i64, i64) -> String,
+    pub rows_total: fn(i64) -> String,
+    pub pagination: &'static str,
+    pub coming_soon: &'static str,
+    pub language: &'static str,
+
+    // --- errors -----------------------------------------------------------------------
+    pub err_network: &'static str,
+    pub err_server: &'static str,
+    pub err_unauthorized: &'static str,
+    pub err_forbidden: &'static str,
+    pub err_not_found: &'static str,
+    pub err_validation: &'static str,
+    pub err_conflict: &'static str,
+    pub err_rate_limited: &'static str,
+    pub err_too_large: &'static str,
+    pub err_bad_request: &'static str,
+    pub err_decode: &'static str,
+    /// Translations of messages the server writes in English (field errors, details);
+    /// `None` keeps the server's text.
+    pub server_text: fn(&str) -> Option<String>,
+
+    // --- navigation -----------------------------------------------------------------
+    pub nav_main: &'static str,
+    pub nav_menu: &'static str,
+    pub nav_mailings: &'static str,
+    pub nav_messages: &'static str,
+    pub nav_recipients: &'static str,
+    pub nav_stats: &'static str,
+    pub nav_blog: &'static str,
+    pub nav_users: &'static str,
+    pub nav_roles: &'static str,
+    pub nav_posts: &'static str,
+    pub nav_profile: &'static str,
+    pub nav_sign_in: &'static str,
+    pub nav_register: &'static str,
+    pub nav_sign_out: &'static str,
+
+    // --- home -------------------------------------------------------------------------
+    pub home_title: &'static str,
+    pub home_lead: &'static str,
+    pub home_figures: &'static str,
+    pub home_loading: &'static str,
+    pub home_mailings: &'static str,
+    pub home_active: &'static str,
+    pub home_recipients: &'static str,
+    pub home_blog: &'static str,
+    pub home_service_up: &'static str,
+    pub home_figures_soon: &'static str,
+    pub home_get_started: &'static str,
+    pub home_open_mailings: &'static str,
+
+    // --- accounts -----------------------------------------------------------------------
+    pub field_email: &'static str,
+    pub field_password: &'static str,
+    pub field_full_name: &'static str,
+    pub field_current_password: &'static str,
+    pub field_new_password: &'static str,
+    pub field_repeat_password: &'static str,
+    pub password_hint: &'static str,
+    pub passwords_differ: &'static str,
+    pub go_sign_in: &'static str,
+
+    pub login_title: &'static str,
+    pub login_submit: &'static str,
+    pub login_busy: &'static str,
+    pub login_no_account: &'static str,
+    pub login_register_link: &'static str,
+    pub login_forgot: &'static str,
+    pub login_wrong: &'static str,
+    pub login_unverified: &'static str,
+    pub login_blocked: &'static str,
+    pub login_session_ended: &'static str,
+    pub resend_link: &'static str,
+    pub resend_done: &'static str,
+
+    pub register_title: &'static str,
+    pub register_submit: &'static str,
+    pub register_busy: &'static str,
+    pub register_have_account: &'static str,
+    pub register_done_title: &'static str,
+    pub register_done: fn(&str) -> String,
+
+    pub verify_title: &'static str,
+    pub verify_busy: &'static str,
+    pub verify_ok: &'static str,
+    pub verify_bad: &'static str,
+    pub verify_no_token: &'static str,
+    pub verify_new_link: &'static str,
+
+    pub reset_title: &'static str,
+    pub reset_request_lead: &'static str,
+    pub reset_request_submit: &'static str,
+    pub reset_request_done: &'static str,
+    pub reset_new_lead: &'static str,
+    pub reset_submit: &'static str,
+    pub reset_done: &'static str,
+    pub reset_bad_token: &'static str,
+
+    pub profile_title: &'static str,
+    pub profile_account: &'static str,
+    pub profile_role: &'static str,
+    /// A role's name for people (`content_manager` -> "Content manager").
+    pub role_name: fn(&str) -> String,
+    pub profile_member_since: &'static str,
+    pub profile_name_section: &'static str,
+    pub profile_password_section: &'static str,
+    pub profile_change_password: &'static str,
+    pub profile_password_changed: &'static str,
+
+    // --- recipients -----------------------------------------------------------------------
+    pub recipients_title: &'static str,
+    pub recipients_new: &'static str,
+    pub recipients_import: &'static str,
+    pub recipients_export: &'static str,
+    pub recipients_exporting: &'static str,
+    pub recipients_search: &'static str,
+    pub recipients_empty: &'static str,
+    pub recipients_no_match: &'static str,
+    pub recipient_new_title: &'static str,
+    pub recipient_edit_title: &'static str,
+    pub field_comment: &'static str,
+    pub col_email: &'static str,
+    pub col_name: &'static str,
+    pub col_comment: &'static str,
+    pub col_status: &'static str,
+    pub subscribed: &'static str,
+    pub unsubscribed: &'static str,
+
+    pub import_title: &'static str,
+    pub import_lead: &'static str,
+    pub import_file: &'static str,
+    pub import_paste: &'static str,
+    pub import_submit: &'static str,
+    pub import_busy: &'static str,
+    pub import_nothing: &'static str,
+    pub import_done: &'static str,
+    pub import_created: &'static str,
+    pub import_updated: &'static str,
+    pub import_skipped: &'static str,
+    pub import_errors: fn(i64) -> String,
+    pub import_all_ok: &'static str,
+    pub col_line: &'static str,
+    pub col_problem: &'static str,
+
+    // --- messages ---------------------------------------------------------------------------
+    pub messages_title: &'static str,
+    pub messages_new: &'static str,
+    pub messages_empty: &'static str,
+    pub message_new_title: &'static str,
+    pub message_edit_title: &'static str,
+    pub col_subject: &'static str,
+    pub col_updated: &'static str,
+    pub field_subject: &'static str,
+    pub field_body: &'static str,
+    pub field_html: &'static str,
+    pub field_html_hint: &'static str,
+    pub placeholders_hint: &'static str,
+    pub preview_title: &'static str,
+    pub preview_for: &'static str,
+    pub preview_sample: &'static str,
+    pub preview_sample_name: &'static str,
+    pub preview_text: &'static str,
+    pub preview_html: &'static str,
+    pub no_subject: &'static str,
+
+    // --- mailings ---------------------------------------------------------------------------
+    pub mailings_title: &'static str,
+    pub mailings_new: &'static str,
+    pub mailings_empty: &'static str,
+    pub mailings_no_match: &'static str,
+    pub filter_status: &'static str,
+    pub filter_enabled: &'static str,
+    pub filter_any: &'static str,
+    pub status_created: &'static str,
+    pub status_running: &'static str,
+    pub status_finished: &'static str,
+    pub enabled: &'static str,
+    pub disabled: &'static str,
+    pub col_message: &'static str,
+    pub col_recipients: &'static str,
+    pub col_schedule: &'static str,
+    pub col_next_run: &'static str,
+    pub col_last_run: &'static str,
+    pub once: &'static str,
+    pub daily: &'static str,
+    pub weekly: &'static str,
+    pub monthly: &'static str,
+    pub all_recipients: &'static str,
+    pub message_missing: &'static str,
+
+    pub mailing_new_title: &'static str,
+    pub mailing_edit_title: &'static str,
+    pub field_message: &'static str,
+    pub choose_message: &'static str,
+    pub no_messages_yet: &'static str,
+    pub write_message_first: &'static str,
+    pub field_recipients: &'static str,
+    pub recipients_all_option: &'static str,
+    pub recipients_chosen_option: &'static str,
+    pub selected_count: fn(i64) -> String,
+    pub select_page: &'static str,
+    pub clear_selection: &'static str,
+    pub select_all_matching: fn(i64) -> String,
+    pub loading_current: fn(i64, i64) -> String,
+    pub no_recipients_yet: &'static str,
+    pub add_recipients_first: &'static str,
+    pub field_start: &'static str,
+    pub field_start_hint: &'static str,
+    pub field_end: &'static str,
+    pub field_end_hint: &'static str,
+    pub time_zone_note: fn(&str) -> String,
+    pub field_periodicity: &'static str,
+    pub err_choose_message: &'static str,
+    pub err_choose_recipients: &'static str,
+    pub err_date: &'static str,
+    pub err_end_before_start: &'static str,
+
+    pub send_now: &'static str,
+    pub send_test: &'static str,
+    pub retry_failed: &'static str,
+    pub disable: &'static str,
+    pub enable: &'static str,
+    pub working: &'static str,
+    pub run_started: &'static str,
+    pub test_sent: &'static str,
+    pub mailing_disabled_note: &'static str,
+    pub read_only_note: &'static str,
+    pub fact_next_run: &'static str,
+    pub fact_start: &'static str,
+    pub fact_end: &'static str,
+    pub fact_created: &'static str,
+    pub none_scheduled: &'static str,
+    pub no_end: &'static str,
+    pub progress: fn(i64, i64) -> String,
+    pub progress_title: &'static str,
+    pub runs_title: &'static str,
+    pub runs_empty: &'static str,
+    pub col_trigger: &'static str,
+    pub col_started: &'static str,
+    pub col_finished: &'static str,
+    pub col_sent: &'static str,
+    pub col_failed: &'static str,
+    pub col_pending: &'static str,
+    pub trigger_schedule: &'static str,
+    pub trigger_manual: &'static str,
+    pub trigger_cli: &'static str,
+    pub in_progress: &'static str,
+    pub attempts_title: &'static str,
+    pub attempts_empty: &'static str,
+    pub attempt_success: &'static str,
+    pub attempt_failure: &'static str,
+    pub col_time: &'static str,
+    pub col_reply: &'static str,
+    pub recipients_of_mailing: &'static str,
+
+    // --- parts that come with later backend work -------------------------------------
+    pub stats_title: &'static str,
+    pub stats_soon: &'static str,
+    pub blog_title: &'static str,
+    pub blog_soon: &'static str,
+    pub users_title: &'static str,
+    pub users_soon: &'static str,
+    pub roles_title: &'static str,
+    pub roles_soon: &'static str,
+    pub posts_title: &'static str,
+    pub posts_soon: &'static str,
+
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub back_home: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_plurals() {
+        let f = |n| plural_ru(n, "строка", "строки", "строк");
+        assert_eq!(f(1), "строка");
+        assert_eq!(f(21), "строка");
+        assert_eq!(f(3), "строки");
+        assert_eq!(f(11), "строк");
+        assert_eq!(f(12), "строк");
+        assert_eq!(f(25), "строк");
+        assert_eq!(f(0), "строк");
+    }
+}

@@ -1,0 +1,366 @@
+//! Русские тексты.
+
+use super::{plural_ru, Texts};
+
+/// The server writes its messages in English; the common ones are translated here.
+fn server_text(text: &str) -> Option<String> {
+    let exact = match text {
+        "is not a valid email address" => "не похоже на адрес электронной почты",
+        "must be at least 10 characters" => "не короче 10 символов",
+        "must be at most 256 characters" => "не длиннее 256 символов",
+        "must mix at least two of: letters, digits, other characters" => {
+            "должен сочетать хотя бы два вида знаков: буквы, цифры, другие символы"
+        }
+        "must be 1 to 200 characters" => "от 1 до 200 символов",
+        "must be at most 200 characters" => "не длиннее 200 символов",
+        "must be at most 2000 characters" => "не длиннее 2000 символов",
+        "must be 1 to 998 characters" => "от 1 до 998 символов",
+        "must be a single line" => "должна быть одной строкой",
+        "must be one of: once, daily, weekly, monthly" => "выберите периодичность",
+        "this email is already registered" => "этот адрес уже зарегистрирован",
+        "wrong email or password" => "неверный адрес или пароль",
+        "the email address is not confirmed yet" => "адрес электронной почты ещё не подтверждён",
+        "the account is blocked" => "учётная запись заблокирована",
+        "the link is unknown, already used, or expired" => {
+            "ссылка неизвестна, уже использована или устарела"
+        }
+        "is required to change the password" => "нужен, чтобы сменить пароль",
+        "is incorrect" => "неверный",
+        "a recipient with this email is already in your list" => {
+            "получатель с этим адресом уже есть в вашем списке"
+        }
+        "the message is used by a mailing" => "это сообщение используется в рассылке",
+        "the mailing is disabled" => "рассылка отключена",
+        "the mailing is finished" => "рассылка завершена",
+        "no recipient's last delivery failed" => "нет получателей с неудачной последней доставкой",
+        "must be after start_at" => "должно быть позже начала",
+        "must be in the future" => "должно быть в будущем",
+        "is not one of your messages" => "это не ваше сообщение",
+        "every recipient must be one of your clients" => {
+            "все получатели должны быть из вашего списка"
+        }
+        "must name at least one recipient" => "выберите хотя бы одного получателя",
+        "choose recipients: client_ids, or all_clients: true" => "выберите получателей",
+        "the header line must name an `email` column" => {
+            "в первой строке должен быть столбец `email`"
+        }
+        "full_name must be at most 200 characters" => "full_name: не длиннее 200 символов",
+        "comment must be at most 2000 characters" => "comment: не длиннее 2000 символов",
+        _ => "",
+    };
+    if !exact.is_empty() {
+        return Some(exact.to_owned());
+    }
+    if let Some(rest) = text.strip_prefix("email ") {
+        return server_text(rest).map(|t| format!("email: {t}"));
+    }
+    if text.starts_with("only the owner may ") {
+        return Some("изменять рассылку может только её владелец".to_owned());
+    }
+    None
+}
+
+pub static TEXTS: Texts = Texts {
+    footer: "Herald — рассылки электронной почты на своём сервере",
+    loading: "Загрузка…",
+    try_again: "Повторить",
+    save: "Сохранить",
+    saving: "Сохранение…",
+    saved: "Сохранено.",
+    cancel: "Отмена",
+    edit: "Изменить",
+    delete: "Удалить",
+    delete_confirm: "Удалить насовсем?",
+    delete_yes: "Да, удалить",
+    delete_no: "Нет",
+    back: "Назад",
+    actions: "Действия",
+    optional: "необязательно",
+    previous_page: "← Назад",
+    next_page: "Вперёд →",
+    page_of: |page, pages| format!("Страница {page} из {pages}"),
+    rows_total: |n| format!("всего {n}"),
+    pagination: "Страницы",
+    coming_soon: "Скоро",
+    language: "Язык",
+
+    err_network: "Не удалось связаться с сервером. Проверьте подключение и повторите.",
+    err_server: "На сервере что-то пошло не так. Повторите чуть позже.",
+    err_unauthorized: "Сеанс завершён. Войдите снова.",
+    err_forbidden: "У вас нет прав на это действие.",
+    err_not_found: "Не найдено: возможно, запись удалена или принадлежит не вам.",
+    err_validation: "Исправьте отмеченные поля.",
+    err_conflict: "Это противоречит уже существующим данным.",
+    err_rate_limited: "Слишком много попыток. Подождите немного и повторите.",
+    err_too_large: "Слишком большой объём для сервера.",
+    err_bad_request: "Сервер не смог принять этот запрос.",
+    err_decode: "Сервер ответил неожиданным образом.",
+    server_text,
+
+    nav_main: "Главное меню",
+    nav_menu: "Меню",
+    nav_mailings: "Рассылки",
+    nav_messages: "Сообщения",
+    nav_recipients: "Получатели",
+    nav_stats: "Статистика",
+    nav_blog: "Блог",
+    nav_users: "Пользователи",
+    nav_roles: "Роли",
+    nav_posts: "Записи блога",
+    nav_profile: "Профиль",
+    nav_sign_in: "Войти",
+    nav_register: "Регистрация",
+    nav_sign_out: "Выйти",
+
+    home_title: "Напоминайте о себе клиентам",
+    home_lead: "Herald отправляет ваши рассылки один раз или по расписанию с вашего \
+                собственного сервера и показывает, что было доставлено.",
+    home_figures: "Herald в цифрах",
+    home_loading: "Загрузка показателей…",
+    home_mailings: "Рассылки",
+    home_active: "Активные рассылки",
+    home_recipients: "Уникальные получатели",
+    home_blog: "Из блога",
+    home_service_up: "Сервис работает.",
+    home_figures_soon: "Показатели появятся здесь, когда заработает API статистики.",
+    home_get_started: "Начать",
+    home_open_mailings: "Открыть рассылки",
+
+    field_email: "Электронная почта",
+    field_password: "Пароль",
+    field_full_name: "Имя и фамилия",
+    field_current_password: "Текущий пароль",
+    field_new_password: "Новый пароль",
+    field_repeat_password: "Новый пароль ещё раз",
+    password_hint: "Не короче 10 символов; хотя бы два вида знаков: буквы, цифры, другие символы.",
+    passwords_differ: "Пароли не совпадают.",
+    go_sign_in: "Перейти ко входу",
+
+    login_title: "Вход",
+    login_submit: "Войти",
+    login_busy: "Вход…",
+    login_no_account: "Ещё нет учётной записи?",
+    login_register_link: "Зарегистрируйтесь",
+    login_forgot: "Забыли пароль?",
+    login_wrong: "Неверный адрес или пароль.",
+    login_unverified: "Адрес электронной почты ещё не подтверждён. Откройте ссылку из письма \
+                       или запросите новую.",
+    login_blocked: "Учётная запись заблокирована. Обратитесь к менеджеру сервиса.",
+    login_session_ended: "Сеанс завершён. Войдите снова.",
+    resend_link: "Отправить ссылку ещё раз",
+    resend_done: "Если учётная запись существует и ещё не подтверждена, новая ссылка уже в пути.",
+
+    register_title: "Регистрация",
+    register_submit: "Зарегистрироваться",
+    register_busy: "Регистрация…",
+    register_have_account: "Уже есть учётная запись?",
+    register_done_title: "Проверьте почту",
+    register_done: |email| {
+        format!("Мы отправили ссылку для подтверждения на {email}. Откройте её, чтобы активировать учётную запись.")
+    },
+
+    verify_title: "Подтверждение адреса",
+    verify_busy: "Подтверждаем адрес…",
+    verify_ok: "Адрес подтверждён. Теперь можно войти.",
+    verify_bad: "Ссылка недействительна, уже использована или устарела.",
+    verify_no_token: "В ссылке нет кода. Откройте ссылку из письма целиком.",
+    verify_new_link: "Получить новую ссылку",
+
+    reset_title: "Сброс пароля",
+    reset_request_lead:
+        "Укажите адрес своей учётной записи, и мы пришлём ссылку для выбора нового пароля.",
+    reset_request_submit: "Отправить ссылку",
+    reset_request_done:
+        "Если учётная запись с этим адресом существует, ссылка для сброса уже в пути.",
+    reset_new_lead: "Придумайте новый пароль. Все остальные сеансы будут завершены.",
+    reset_submit: "Сохранить новый пароль",
+    reset_done: "Пароль изменён. Войдите с новым паролем.",
+    reset_bad_token:
+        "Ссылка для сброса недействительна, уже использована или устарела. Запросите новую ниже.",
+
+    profile_title: "Ваш профиль",
+    profile_account: "Учётная запись",
+    profile_role: "Роль",
+    role_name: |role| match role {
+        "user" => "Пользователь".to_owned(),
+        "manager" => "Менеджер".to_owned(),
+        "content_manager" => "Контент-менеджер".to_owned(),
+        "admin" => "Администратор".to_owned(),
+        other => other.to_owned(),
+    },
+    profile_member_since: "Зарегистрирован",
+    profile_name_section: "Имя",
+    profile_password_section: "Пароль",
+    profile_change_password: "Сменить пароль",
+    profile_password_changed: "Пароль изменён.",
+
+    recipients_title: "Получатели",
+    recipients_new: "Новый получатель",
+    recipients_import: "Импорт CSV",
+    recipients_export: "Экспорт CSV",
+    recipients_exporting: "Готовим файл…",
+    recipients_search: "Поиск по адресу или имени",
+    recipients_empty: "Получателей пока нет. Добавьте получателя или импортируйте файл CSV.",
+    recipients_no_match: "Никто не найден.",
+    recipient_new_title: "Новый получатель",
+    recipient_edit_title: "Изменить получателя",
+    field_comment: "Комментарий",
+    col_email: "Адрес",
+    col_name: "Имя",
+    col_comment: "Комментарий",
+    col_status: "Статус",
+    subscribed: "Подписан",
+    unsubscribed: "Отписался",
+
+    import_title: "Импорт получателей",
+    import_lead: "Файл CSV, в первой строке которого названы столбцы: email, full_name, comment \
+                  (обязателен только email). Получатель, который уже есть в списке (тот же \
+                  адрес), обновляется.",
+    import_file: "Файл CSV",
+    import_paste: "…или вставьте текст CSV",
+    import_submit: "Импортировать",
+    import_busy: "Импорт…",
+    import_nothing: "Сначала выберите файл или вставьте текст CSV.",
+    import_done: "Импорт завершён",
+    import_created: "Добавлено",
+    import_updated: "Обновлено",
+    import_skipped: "Без изменений",
+    import_errors: |n| {
+        format!(
+            "{n} {} не {}",
+            plural_ru(n, "строка", "строки", "строк"),
+            plural_ru(n, "импортирована", "импортированы", "импортировано")
+        )
+    },
+    import_all_ok: "Все строки импортированы.",
+    col_line: "Строка",
+    col_problem: "Ошибка",
+
+    messages_title: "Сообщения",
+    messages_new: "Новое сообщение",
+    messages_empty: "Сообщений пока нет. Напишите первое.",
+    message_new_title: "Новое сообщение",
+    message_edit_title: "Изменить сообщение",
+    col_subject: "Тема",
+    col_updated: "Изменено",
+    field_subject: "Тема",
+    field_body: "Текст",
+    field_html: "HTML-версия",
+    field_html_hint:
+        "Необязательно. Почтовые программы, которые показывают HTML, покажут её вместо текста.",
+    placeholders_hint:
+        "{{ full_name }} и {{ email }} заменяются именем и адресом каждого получателя.",
+    preview_title: "Предпросмотр",
+    preview_for: "Для получателя",
+    preview_sample: "Пример получателя",
+    preview_sample_name: "Анна Петрова",
+    preview_text: "Текст",
+    preview_html: "HTML",
+    no_subject: "(без темы)",
+
+    mailings_title: "Рассылки",
+    mailings_new: "Новая рассылка",
+    mailings_empty: "Рассылок пока нет. Создайте рассылку, чтобы отправить сообщение получателям.",
+    mailings_no_match: "Нет рассылок, подходящих под фильтры.",
+    filter_status: "Статус",
+    filter_enabled: "Отправка",
+    filter_any: "Все",
+    status_created: "Создана",
+    status_running: "Идёт",
+    status_finished: "Завершена",
+    enabled: "Включена",
+    disabled: "Отключена",
+    col_message: "Сообщение",
+    col_recipients: "Получатели",
+    col_schedule: "Повтор",
+    col_next_run: "Следующий запуск",
+    col_last_run: "Последний запуск",
+    once: "Один раз",
+    daily: "Ежедневно",
+    weekly: "Еженедельно",
+    monthly: "Ежемесячно",
+    all_recipients: "все",
+    message_missing: "(сообщение не найдено)",
+
+    mailing_new_title: "Новая рассылка",
+    mailing_edit_title: "Изменить рассылку",
+    field_message: "Сообщение",
+    choose_message: "Выберите сообщение…",
+    no_messages_yet: "У вас ещё нет сообщений.",
+    write_message_first: "Сначала напишите сообщение",
+    field_recipients: "Получатели",
+    recipients_all_option: "Все мои получатели, включая добавленных позже",
+    recipients_chosen_option: "Выбранные получатели",
+    selected_count: |n| format!("Выбрано: {n}"),
+    select_page: "Выбрать страницу",
+    clear_selection: "Снять выбор",
+    select_all_matching: |n| format!("Выбрать всех найденных ({n})"),
+    loading_current: |done, total| format!("Загружаем текущих получателей: {done} из {total}…"),
+    no_recipients_yet: "У вас ещё нет получателей.",
+    add_recipients_first: "Сначала добавьте получателей",
+    field_start: "Начало",
+    field_start_hint: "Если начало сейчас или в прошлом, отправка начнётся сразу.",
+    field_end: "Окончание",
+    field_end_hint: "Необязательно: после этого времени ничего не отправляется.",
+    time_zone_note: |tz| format!("Время указано в вашем часовом поясе: {tz}."),
+    field_periodicity: "Повтор",
+    err_choose_message: "Выберите сообщение.",
+    err_choose_recipients: "Выберите хотя бы одного получателя.",
+    err_date: "Укажите дату и время.",
+    err_end_before_start: "Окончание должно быть позже начала.",
+
+    send_now: "Отправить сейчас",
+    send_test: "Тестовое письмо себе",
+    retry_failed: "Повторить неудачные",
+    disable: "Отключить",
+    enable: "Включить",
+    working: "Выполняется…",
+    run_started: "Отправка началась.",
+    test_sent: "Тестовое письмо отправлено на ваш собственный адрес.",
+    mailing_disabled_note: "Рассылка отключена: ничего не отправляется, пока её снова не включат.",
+    read_only_note:
+        "Эта рассылка принадлежит другому пользователю: её можно смотреть, но не менять.",
+    fact_next_run: "Следующий запуск",
+    fact_start: "Начало",
+    fact_end: "Окончание",
+    fact_created: "Создана",
+    none_scheduled: "не запланирован",
+    no_end: "без окончания",
+    progress: |done, total| format!("Обработано {done} из {total}"),
+    progress_title: "Идёт отправка",
+    runs_title: "Запуски",
+    runs_empty: "Запусков пока не было.",
+    col_trigger: "Кто запустил",
+    col_started: "Начало",
+    col_finished: "Конец",
+    col_sent: "Отправлено",
+    col_failed: "Ошибок",
+    col_pending: "В очереди",
+    trigger_schedule: "Расписание",
+    trigger_manual: "Вручную",
+    trigger_cli: "Командная строка",
+    in_progress: "идёт",
+    attempts_title: "Журнал доставки",
+    attempts_empty: "Попыток доставки здесь пока нет.",
+    attempt_success: "Доставлено",
+    attempt_failure: "Ошибка",
+    col_time: "Время",
+    col_reply: "Ответ сервера",
+    recipients_of_mailing: "Получатели рассылки",
+
+    stats_title: "Статистика",
+    stats_soon: "Ваши рассылки, получатели и доставки в цифрах, с графиком успешных и \
+                 неудачных отправок по дням.",
+    blog_title: "Блог",
+    blog_soon: "Новости и советы от команды Herald.",
+    users_title: "Пользователи",
+    users_soon: "Все учётные записи, с блокировкой и разблокировкой.",
+    roles_title: "Роли",
+    roles_soon: "Роли, их права и назначение ролей пользователям.",
+    posts_title: "Записи блога",
+    posts_soon: "Писать, иллюстрировать и публиковать записи блога.",
+
+    not_found_title: "Страница не найдена",
+    not_found_text: "По этому адресу ничего нет.",
+    back_home: "На главную",
+};

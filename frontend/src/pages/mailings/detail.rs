@@ -1,0 +1,535 @@
+//! `/mailings/{id}`: the facts, the actions (send now, test, retry failed,
+//! disable/enable), the live progress of a running run, the runs, and the delivery log.
+//!
+//! While the newest run is unfinished (`last_run.finished_at` is null) the page polls
+//! every 2 seconds.
+
+use gloo_timers::callback::Interval;
+use herald_api_types::{Attempt, AttemptListQuery, ClientListQuery, PageQuery, Run};
+use uuid::Uuid;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::recipients_label;
+use crate::app::Route;
+use crate::components::badges::{periodicity_label, AttemptStatus, EnabledBadge, MailingStatus};
+use crate::components::confirm::ConfirmDelete;
+use crate::components::feedback::{ApiErrorNotice, Empty, Loading, Notice};
+use crate::components::pagination::Pagination;
+use crate::hooks::{use_load, Load, Loader};
+use crate::i18n::{format, use_i18n, Lang, Texts};
+use crate::services::api::{self, ApiError};
+use crate::session::use_session;
+
+const POLL_MILLIS: u32 = 2_000;
+
+#[derive(Properties, PartialEq)]
+pub struct MailingDetailProps {
+    pub id: Uuid,
+}
+
+/// The outcome of the last action button, shown above the facts.
+#[derive(Clone, PartialEq)]
+enum Outcome {
+    Done(&'static str),
+    Failed(ApiError),
+}
+
+fn trigger_label(t: &Texts, trigger: &str) -> &'static str {
+    match trigger {
+        "schedule" => t.trigger_schedule,
+        "manual" => t.trigger_manual,
+        "cli" => t.trigger_cli,
+        _ => "?",
+    }
+}
+
+#[component]
+pub fn MailingDetail(props: &MailingDetailProps) -> Html {
+    let i18n = use_i18n();
+    let t = i18n.t();
+    let lang = i18n.lang;
+    let session = use_session();
+    let navigator = use_navigator();
+    let id = props.id;
+
+    let mailing = use_load(id, api::mailing);
+    let subject = {
+        let message_id = mailing.data().map(|m| m.message_id);
+        use_load(message_id, |message_id| async move {
+            match message_id {
+                Some(mid) => api::message(mid).await.map(|m| Some(m.subject)),
+                None => Ok(None),
+            }
+        })
+    };
+    let runs_page = use_state(|| 1_i64);
+    let runs = use_load((id, *runs_page), |(id, page)| async move {
+        api::runs(
+            id,
+            &PageQuery {
+                page: Some(page),
+                per_page: Some(10),
+            },
+        )
+        .await
+    });
+    let attempt_filter = use_state(|| None::<&'static str>);
+    let attempts_page = use_state(|| 1_i64);
+    let attempts = use_load(
+        (id, *attempt_filter, *attempts_page),
+        |(id, status, page)| async move {
+            api::attempts(
+                id,
+                &AttemptListQuery {
+                    status: status.map(str::to_owned),
+                    page: Some(page),
+                    per_page: Some(20),
+                    ..Default::default()
+                },
+            )
+            .await
+        },
+    );
+
+    // Live progress: poll while the newest run is unfinished.
+    let running = mailing
+        .data()
+        .and_then(|m| m.last_run.as_ref().map(|r| r.finished_at.is_none()))
+        .unwrap_or(false);
+    {
+        let (mailing, runs, attempts) = (mailing.clone(), runs.clone(), attempts.clone());
+        use_effect_with(running, move |running| {
+            let interval = running.then(|| {
+                Interval::new(POLL_MILLIS, move || {
+                    mailing.reload();
+                    runs.reload();
+                    attempts.reload();
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    let outcome = use_state(|| None::<Outcome>);
+    let busy = use_state(|| None::<&'static str>);
+    // Runs an action; afterwards reloads everything so the new run shows.
+    let act = {
+        let (outcome, busy, mailing, runs, attempts) = (
+            outcome.clone(),
+            busy.clone(),
+            mailing.clone(),
+            runs.clone(),
+            attempts.clone(),
+        );
+        move |name: &'static str| {
+            let (outcome, busy, mailing, runs, attempts) = (
+                outcome.clone(),
+                busy.clone(),
+                mailing.clone(),
+                runs.clone(),
+                attempts.clone(),
+            );
+            Callback::from(move |_: MouseEvent| {
+                busy.set(Some(name));
+                outcome.set(None);
+                let (outcome, busy, mailing, runs, attempts) = (
+                    outcome.clone(),
+                    busy.clone(),
+                    mailing.clone(),
+                    runs.clone(),
+                    attempts.clone(),
+                );
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = match name {
+                        "send" => api::send_mailing(id).await.map(|_| t.run_started),
+                        "retry" => api::retry_failed(id).await.map(|_| t.run_started),
+                        "test" => api::test_mailing(id).await.map(|()| t.test_sent),
+                        "disable" | "enable" => api::set_mailing_enabled(id, name == "enable")
+                            .await
+                            .map(|m| {
+                                mailing.set(m);
+                                ""
+                            }),
+                        _ => Ok(""),
+                    };
+                    busy.set(None);
+                    match result {
+                        Ok("") => {}
+                        Ok(message) => outcome.set(Some(Outcome::Done(message))),
+                        Err(e) => outcome.set(Some(Outcome::Failed(e))),
+                    }
+                    if matches!(name, "send" | "retry") {
+                        mailing.reload();
+                        runs.reload();
+                        attempts.reload();
+                    }
+                });
+            })
+        }
+    };
+    let delete_error = use_state(|| None::<ApiError>);
+    let on_delete = {
+        let (navigator, delete_error) = (navigator.clone(), delete_error.clone());
+        Callback::from(move |()| {
+            let (navigator, delete_error) = (navigator.clone(), delete_error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::delete_mailing(id).await {
+                    Ok(()) => {
+                        if let Some(navigator) = navigator {
+                            navigator.push(&Route::Mailings);
+                        }
+                    }
+                    Err(e) => delete_error.set(Some(e)),
+                }
+            });
+        })
+    };
+
+    let m = match mailing.state() {
+        Load::Loading => return html! { <div class="page"><Loading /></div> },
+        Load::Failed(error) => {
+            return html! {
+                <div class="page">
+                    <p class="breadcrumb"><Link<Route> to={Route::Mailings}>{ format!("← {}", t.mailings_title) }</Link<Route>></p>
+                    <ApiErrorNotice error={error.clone()} on_retry={mailing.reload_callback()} />
+                </div>
+            }
+        }
+        Load::Ready(m) => m.clone(),
+    };
+
+    let is_owner = session.user().is_some_and(|u| u.id == m.owner_id);
+    let may_toggle = is_owner || session.can("mailings.disable");
+    let finished = m.status == "finished";
+    let title = subject
+        .data()
+        .and_then(|s| (*s).clone())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| t.no_subject.to_owned());
+    let button = |name: &'static str, label: &'static str, class: &'static str, disabled: bool| {
+        let working = *busy == Some(name);
+        html! {
+            <button type="button" id={format!("action-{name}")} class={classes!("button", class)}
+                disabled={disabled || busy.is_some()} onclick={act(name)}
+                aria-busy={working.then_some("true")}>
+                { if working { t.working } else { label } }
+            </button>
+        }
+    };
+
+    html! {
+        <div class="page">
+            <p class="breadcrumb"><Link<Route> to={Route::Mailings}>{ format!("← {}", t.mailings_title) }</Link<Route>></p>
+            <div class="page-head">
+                <h1 id="mailing-title">{ title.clone() }</h1>
+                <div class="badges">
+                    <MailingStatus status={m.status.clone()} />
+                    <EnabledBadge enabled={m.enabled} />
+                </div>
+            </div>
+            if !is_owner {
+                <Notice kind="info"><p>{ t.read_only_note }</p></Notice>
+            }
+            if !m.enabled {
+                <Notice kind="warn"><p>{ t.mailing_disabled_note }</p></Notice>
+            }
+            <div class="action-bar" role="toolbar" aria-label={t.actions}>
+                if is_owner {
+                    { button("send", t.send_now, "", !m.enabled || finished) }
+                    { button("test", t.send_test, "button-secondary", false) }
+                    { button("retry", t.retry_failed, "button-secondary", !m.enabled || finished) }
+                }
+                if may_toggle {
+                    if m.enabled {
+                        { button("disable", t.disable, "button-secondary", false) }
+                    } else {
+                        { button("enable", t.enable, "button-secondary", false) }
+                    }
+                }
+                if is_owner {
+                    <span class="spacer"></span>
+                    <Link<Route> to={Route::MailingEdit { id }} classes="button button-secondary">
+                        { t.edit }
+                    </Link<Route>>
+                    <ConfirmDelete on_confirm={on_delete} what={title.clone()} />
+                }
+            </div>
+            { match &*outcome {
+                Some(Outcome::Done(message)) => html! { <Notice><p id="action-done">{ *message }</p></Notice> },
+                Some(Outcome::Failed(error)) => html! { <ApiErrorNotice error={error.clone()} /> },
+                None => html! {},
+            } }
+            if let Some(error) = &*delete_error { <ApiErrorNotice error={error.clone()} /> }
+
+            if let Some(run) = m.last_run.as_ref().filter(|r| r.finished_at.is_none()) {
+                { progress(lang, run) }
+            }
+
+            <section class="card">
+                <dl class="facts facts-grid">
+                    <div><dt>{ t.col_message }</dt><dd>
+                        if is_owner {
+                            <Link<Route> to={Route::MessageEdit { id: m.message_id }}>{ title.clone() }</Link<Route>>
+                        } else {
+                            { title.clone() }
+                        }
+                    </dd></div>
+                    <div><dt>{ t.col_recipients }</dt><dd id="fact-recipients">{ recipients_label(lang, &m) }</dd></div>
+                    <div><dt>{ t.col_schedule }</dt><dd>{ periodicity_label(t, &m.periodicity) }</dd></div>
+                    <div><dt>{ t.fact_start }</dt><dd>{ format::datetime(lang, &m.start_at) }</dd></div>
+                    <div><dt>{ t.fact_end }</dt><dd>
+                        { m.end_at.as_ref().map_or_else(|| t.no_end.to_owned(), |d| format::datetime(lang, d)) }
+                    </dd></div>
+                    <div><dt>{ t.fact_next_run }</dt><dd id="fact-next-run">
+                        { m.next_run_at.as_ref().map_or_else(|| t.none_scheduled.to_owned(), |d| format::datetime(lang, d)) }
+                    </dd></div>
+                    <div><dt>{ t.fact_created }</dt><dd>{ format::datetime(lang, &m.created_at) }</dd></div>
+                </dl>
+                if !m.all_clients {
+                    <RecipientsPanel {id} />
+                }
+            </section>
+
+            <section aria-labelledby="runs-title">
+                <h2 id="runs-title">{ t.runs_title }</h2>
+                { runs_table(lang, &runs, &runs_page) }
+            </section>
+
+            <section aria-labelledby="attempts-title">
+                <div class="section-head">
+                    <h2 id="attempts-title">{ t.attempts_title }</h2>
+                    { attempt_filter_buttons(t, &attempt_filter, &attempts_page) }
+                </div>
+                { attempts_table(lang, &attempts, &attempts_page) }
+            </section>
+        </div>
+    }
+}
+
+fn progress(lang: Lang, run: &Run) -> Html {
+    let t = lang.texts();
+    let done = run.sent + run.failed;
+    let total = done + run.pending;
+    html! {
+        <section class="card progress-card" id="run-progress" aria-live="polite">
+            <div class="progress-head">
+                <span class="spinner" aria-hidden="true"></span>
+                <strong>{ t.progress_title }</strong>
+                <span class="muted">{ (t.progress)(done, total) }</span>
+            </div>
+            <progress max={total.max(1).to_string()} value={done.to_string()}></progress>
+            <p class="muted progress-counts">
+                { format!("{}: {} · {}: {} · {}: {}",
+                    t.col_sent, format::number(lang, run.sent),
+                    t.col_failed, format::number(lang, run.failed),
+                    t.col_pending, format::number(lang, run.pending)) }
+            </p>
+        </section>
+    }
+}
+
+fn runs_table(
+    lang: Lang,
+    runs: &Loader<herald_api_types::Page<Run>>,
+    page: &UseStateHandle<i64>,
+) -> Html {
+    let t = lang.texts();
+    match runs.state() {
+        Load::Loading => html! { <Loading /> },
+        Load::Failed(error) => html! {
+            <ApiErrorNotice error={error.clone()} on_retry={runs.reload_callback()} />
+        },
+        Load::Ready(data) if data.items.is_empty() => html! { <Empty message={t.runs_empty} /> },
+        Load::Ready(data) => {
+            let on_page = {
+                let page = page.clone();
+                Callback::from(move |p| page.set(p))
+            };
+            html! {
+                <>
+                    <div class="table-wrap">
+                        <table class="table" id="runs-table">
+                            <thead><tr>
+                                <th scope="col">{ t.col_started }</th>
+                                <th scope="col">{ t.col_trigger }</th>
+                                <th scope="col">{ t.col_finished }</th>
+                                <th scope="col" class="num">{ t.col_sent }</th>
+                                <th scope="col" class="num">{ t.col_failed }</th>
+                                <th scope="col" class="num">{ t.col_pending }</th>
+                            </tr></thead>
+                            <tbody>
+                                { for data.items.iter().map(|r| html! {
+                                    <tr key={r.id.to_string()}>
+                                        <td data-label={t.col_started} class="nowrap">{ format::datetime(lang, &r.started_at) }</td>
+                                        <td data-label={t.col_trigger}>{ trigger_label(t, &r.trigger) }</td>
+                                        <td data-label={t.col_finished} class="nowrap">
+                                            { match &r.finished_at {
+                                                Some(d) => html! { format::datetime(lang, d) },
+                                                None => html! { <span class="badge badge-running">{ t.in_progress }</span> },
+                                            } }
+                                        </td>
+                                        <td data-label={t.col_sent} class="num">{ format::number(lang, r.sent) }</td>
+                                        <td data-label={t.col_failed} class={classes!("num", (r.failed > 0).then_some("text-error"))}>
+                                            { format::number(lang, r.failed) }
+                                        </td>
+                                        <td data-label={t.col_pending} class="num">{ format::number(lang, r.pending) }</td>
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
+                    </div>
+                    <Pagination page={data.page} per_page={data.per_page} total={data.total} {on_page} />
+                </>
+            }
+        }
+    }
+}
+
+fn attempt_filter_buttons(
+    t: &'static Texts,
+    filter: &UseStateHandle<Option<&'static str>>,
+    page: &UseStateHandle<i64>,
+) -> Html {
+    let button = |value: Option<&'static str>, label: &'static str| {
+        let (filter, page) = (filter.clone(), page.clone());
+        let active = *filter == value;
+        html! {
+            <button type="button" id={format!("attempts-{}", value.unwrap_or("all"))}
+                class={classes!("seg", active.then_some("active"))}
+                aria-pressed={if active { "true" } else { "false" }}
+                onclick={Callback::from(move |_: MouseEvent| { filter.set(value); page.set(1); })}>
+                { label }
+            </button>
+        }
+    };
+    html! {
+        <div class="segmented" role="group" aria-label={t.filter_status}>
+            { button(None, t.filter_any) }
+            { button(Some("success"), t.attempt_success) }
+            { button(Some("failure"), t.attempt_failure) }
+        </div>
+    }
+}
+
+fn attempts_table(
+    lang: Lang,
+    attempts: &Loader<herald_api_types::Page<Attempt>>,
+    page: &UseStateHandle<i64>,
+) -> Html {
+    let t = lang.texts();
+    match attempts.state() {
+        Load::Loading => html! { <Loading /> },
+        Load::Failed(error) => html! {
+            <ApiErrorNotice error={error.clone()} on_retry={attempts.reload_callback()} />
+        },
+        Load::Ready(data) if data.items.is_empty() => {
+            html! { <Empty message={t.attempts_empty} /> }
+        }
+        Load::Ready(data) => {
+            let on_page = {
+                let page = page.clone();
+                Callback::from(move |p| page.set(p))
+            };
+            html! {
+                <>
+                    <div class="table-wrap">
+                        <table class="table" id="attempts-table">
+                            <thead><tr>
+                                <th scope="col">{ t.col_time }</th>
+                                <th scope="col">{ t.col_email }</th>
+                                <th scope="col">{ t.col_status }</th>
+                                <th scope="col">{ t.col_reply }</th>
+                            </tr></thead>
+                            <tbody>
+                                { for data.items.iter().map(|a| html! {
+                                    <tr key={a.id.to_string()} class={classes!("attempt", format!("attempt-{}", a.status))}>
+                                        <td data-label={t.col_time} class="nowrap">{ format::datetime_precise(lang, &a.attempted_at) }</td>
+                                        <td data-label={t.col_email}>{ &a.email }</td>
+                                        <td data-label={t.col_status}><AttemptStatus status={a.status.clone()} /></td>
+                                        <td data-label={t.col_reply} class="reply"><code>{ &a.server_response }</code></td>
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
+                    </div>
+                    <Pagination page={data.page} per_page={data.per_page} total={data.total} {on_page} />
+                </>
+            }
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RecipientsPanelProps {
+    id: Uuid,
+}
+
+/// The mailing's explicit recipients, loaded when the panel is opened.
+#[component]
+fn RecipientsPanel(props: &RecipientsPanelProps) -> Html {
+    let i18n = use_i18n();
+    let t = i18n.t();
+    let open = use_state(|| false);
+    let page = use_state(|| 1_i64);
+    let list = use_load((props.id, *open, *page), |(id, open, page)| async move {
+        if !open {
+            return Ok(None);
+        }
+        api::mailing_recipients(
+            id,
+            &ClientListQuery {
+                page: Some(page),
+                per_page: Some(10),
+                ..Default::default()
+            },
+        )
+        .await
+        .map(Some)
+    });
+    let on_toggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            let details: Option<web_sys::HtmlElement> = e.target_dyn_into();
+            let is_open = details
+                .map(|d| d.get_attribute("open").is_some())
+                .unwrap_or(false);
+            open.set(is_open);
+        })
+    };
+    let body = match list.state() {
+        Load::Loading => html! { <Loading /> },
+        Load::Failed(error) => {
+            html! { <ApiErrorNotice error={error.clone()} on_retry={list.reload_callback()} /> }
+        }
+        Load::Ready(data) => match &**data {
+            None => html! {},
+            Some(data) => {
+                let on_page = {
+                    let page = page.clone();
+                    Callback::from(move |p| page.set(p))
+                };
+                html! {
+                    <>
+                        <ul class="plain-list">
+                            { for data.items.iter().map(|c| html! {
+                                <li key={c.id.to_string()}>
+                                    { &c.email }
+                                    if !c.full_name.is_empty() { <span class="muted">{ format!(" — {}", c.full_name) }</span> }
+                                    if c.unsubscribed { { " " }<span class="badge badge-disabled">{ t.unsubscribed }</span> }
+                                </li>
+                            }) }
+                        </ul>
+                        <Pagination page={data.page} per_page={data.per_page} total={data.total} {on_page} />
+                    </>
+                }
+            }
+        },
+    };
+    html! {
+        <details class="recipients-panel" ontoggle={on_toggle}>
+            <summary>{ t.recipients_of_mailing }</summary>
+            { body }
+        </details>
+    }
+}

@@ -1,0 +1,254 @@
+//! `/mailings[?status=&enabled=&page=]`: mailings with status badges and filters.
+
+pub mod detail;
+pub mod editor;
+pub mod picker;
+
+use std::collections::HashMap;
+
+use futures::future::join_all;
+use herald_api_types::{Mailing, MailingListQuery, MessageListQuery, Page};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
+use crate::components::badges::{periodicity_label, EnabledBadge, MailingStatus};
+use crate::components::feedback::{ApiErrorNotice, Empty, Loading};
+use crate::components::form::on_value;
+use crate::components::pagination::Pagination;
+use crate::hooks::{use_load, Load};
+use crate::i18n::{format, use_i18n, Lang};
+use crate::services::api::{self, ApiError};
+
+const PER_PAGE: i64 = 20;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Filters {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+}
+
+/// A page of mailings with the subjects of their messages.
+#[derive(PartialEq)]
+struct Listing {
+    page: Page<Mailing>,
+    subjects: HashMap<Uuid, String>,
+}
+
+/// Subjects of the messages `ids`: the newest 100 messages in one request, any others
+/// (a manager looking at someone else's mailings) one by one.
+pub async fn subjects_for(ids: Vec<Uuid>) -> HashMap<Uuid, String> {
+    let mut subjects: HashMap<Uuid, String> = api::messages(&MessageListQuery {
+        per_page: Some(100),
+        ..Default::default()
+    })
+    .await
+    .map(|page| page.items.into_iter().map(|m| (m.id, m.subject)).collect())
+    .unwrap_or_default();
+    let missing: Vec<Uuid> = ids
+        .into_iter()
+        .filter(|id| !subjects.contains_key(id))
+        .collect();
+    let fetched = join_all(missing.iter().map(|id| api::message(*id))).await;
+    for message in fetched.into_iter().flatten() {
+        subjects.insert(message.id, message.subject);
+    }
+    subjects
+}
+
+async fn load(filters: Filters) -> Result<Listing, ApiError> {
+    let page = api::mailings(&MailingListQuery {
+        status: filters.status,
+        enabled: filters.enabled,
+        page: filters.page,
+        per_page: Some(PER_PAGE),
+        ..Default::default()
+    })
+    .await?;
+    let mut ids: Vec<Uuid> = page.items.iter().map(|m| m.message_id).collect();
+    ids.sort();
+    ids.dedup();
+    let subjects = subjects_for(ids).await;
+    Ok(Listing { page, subjects })
+}
+
+/// "1 234" or "all (1 234)".
+pub fn recipients_label(lang: Lang, m: &Mailing) -> String {
+    let count = format::number(lang, m.recipients_count);
+    if m.all_clients {
+        format!("{} ({count})", lang.texts().all_recipients)
+    } else {
+        count
+    }
+}
+
+#[component]
+pub fn Mailings() -> Html {
+    let i18n = use_i18n();
+    let t = i18n.t();
+    let navigator = use_navigator();
+    let filters = use_location()
+        .and_then(|l| l.query::<Filters>().ok())
+        .unwrap_or_default();
+    let list = use_load(filters.clone(), load);
+
+    let go = {
+        let navigator = navigator.clone();
+        Callback::from(move |f: Filters| {
+            if let Some(navigator) = &navigator {
+                let _ = navigator.replace_with_query(&Route::Mailings, &f);
+            }
+        })
+    };
+    let on_status = {
+        let (go, filters) = (go.clone(), filters.clone());
+        on_value(Callback::from(move |v: String| {
+            go.emit(Filters {
+                status: (!v.is_empty()).then_some(v),
+                page: None,
+                ..filters.clone()
+            })
+        }))
+    };
+    let on_enabled = {
+        let (go, filters) = (go.clone(), filters.clone());
+        on_value(Callback::from(move |v: String| {
+            go.emit(Filters {
+                enabled: v.parse().ok(),
+                page: None,
+                ..filters.clone()
+            })
+        }))
+    };
+    let on_page = {
+        let (go, filters) = (go.clone(), filters.clone());
+        Callback::from(move |page: i64| {
+            go.emit(Filters {
+                page: Some(page),
+                ..filters.clone()
+            })
+        })
+    };
+    let filtered = filters.status.is_some() || filters.enabled.is_some();
+
+    let body = match list.state() {
+        Load::Loading => html! { <Loading /> },
+        Load::Failed(error) => html! {
+            <ApiErrorNotice error={error.clone()} on_retry={list.reload_callback()} />
+        },
+        Load::Ready(listing) if listing.page.items.is_empty() => {
+            if filtered {
+                html! { <Empty message={t.mailings_no_match} /> }
+            } else {
+                html! {
+                    <Empty message={t.mailings_empty}>
+                        <Link<Route> to={Route::MailingNew} classes="button">{ t.mailings_new }</Link<Route>>
+                    </Empty>
+                }
+            }
+        }
+        Load::Ready(listing) => {
+            let lang = i18n.lang;
+            let row = |m: &Mailing| {
+                let id = m.id;
+                let subject = listing
+                    .subjects
+                    .get(&m.message_id)
+                    .cloned()
+                    .unwrap_or_else(|| t.message_missing.to_owned());
+                let last_run = m.last_run.as_ref().map(|r| {
+                    let counts = format!(
+                        "✓ {} · ✗ {}",
+                        format::number(lang, r.sent),
+                        format::number(lang, r.failed)
+                    );
+                    if r.finished_at.is_none() {
+                        html! { <><span class="badge badge-running">{ t.in_progress }</span>{ " " }{ counts }</> }
+                    } else {
+                        html! { <span title={format::datetime(lang, &r.started_at)}>{ counts }</span> }
+                    }
+                });
+                html! {
+                    <tr key={id.to_string()}>
+                        <td data-label={t.col_message}>
+                            <Link<Route> to={Route::MailingDetail { id }}>{ subject }</Link<Route>>
+                        </td>
+                        <td data-label={t.col_status} class="nowrap">
+                            <MailingStatus status={m.status.clone()} />
+                            if !m.enabled { { " " }<EnabledBadge enabled=false /> }
+                        </td>
+                        <td data-label={t.col_schedule}>{ periodicity_label(t, &m.periodicity) }</td>
+                        <td data-label={t.col_recipients} class="num">{ recipients_label(lang, m) }</td>
+                        <td data-label={t.col_next_run} class="nowrap">
+                            { m.next_run_at.as_ref().map(|d| format::datetime(lang, d)).unwrap_or_else(|| "—".into()) }
+                        </td>
+                        <td data-label={t.col_last_run} class="nowrap">
+                            { last_run.unwrap_or_else(|| html! { "—" }) }
+                        </td>
+                    </tr>
+                }
+            };
+            html! {
+                <>
+                    <div class="table-wrap">
+                        <table class="table" id="mailings-table">
+                            <thead><tr>
+                                <th scope="col">{ t.col_message }</th>
+                                <th scope="col">{ t.col_status }</th>
+                                <th scope="col">{ t.col_schedule }</th>
+                                <th scope="col" class="num">{ t.col_recipients }</th>
+                                <th scope="col">{ t.col_next_run }</th>
+                                <th scope="col">{ t.col_last_run }</th>
+                            </tr></thead>
+                            <tbody>{ for listing.page.items.iter().map(row) }</tbody>
+                        </table>
+                    </div>
+                    <Pagination page={listing.page.page} per_page={listing.page.per_page}
+                        total={listing.page.total} {on_page} />
+                </>
+            }
+        }
+    };
+
+    let status = filters.status.clone().unwrap_or_default();
+    let enabled = filters.enabled.map(|e| e.to_string()).unwrap_or_default();
+    let option = |value: &str, label: &str, current: &str| {
+        html! { <option value={value.to_owned()} selected={value == current}>{ label.to_owned() }</option> }
+    };
+    html! {
+        <div class="page">
+            <div class="page-head">
+                <h1>{ t.mailings_title }</h1>
+                <div class="page-actions">
+                    <Link<Route> to={Route::MailingNew} classes="button">{ t.mailings_new }</Link<Route>>
+                </div>
+            </div>
+            <div class="toolbar filters">
+                <div class="field field-inline">
+                    <label for="filter-status">{ t.filter_status }</label>
+                    <select id="filter-status" onchange={on_status}>
+                        { option("", t.filter_any, &status) }
+                        { option("created", t.status_created, &status) }
+                        { option("running", t.status_running, &status) }
+                        { option("finished", t.status_finished, &status) }
+                    </select>
+                </div>
+                <div class="field field-inline">
+                    <label for="filter-enabled">{ t.filter_enabled }</label>
+                    <select id="filter-enabled" onchange={on_enabled}>
+                        { option("", t.filter_any, &enabled) }
+                        { option("true", t.enabled, &enabled) }
+                        { option("false", t.disabled, &enabled) }
+                    </select>
+                </div>
+            </div>
+            { body }
+        </div>
+    }
+}

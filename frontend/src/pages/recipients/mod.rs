@@ -1,0 +1,224 @@
+//! `/recipients[?q=&page=]`: the searchable, paginated list of recipients, with CSV
+//! import and export.
+
+pub mod form;
+pub mod import;
+
+use herald_api_types::{Client, ClientListQuery};
+use serde::{Deserialize, Serialize};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
+use crate::components::confirm::ConfirmDelete;
+use crate::components::feedback::{ApiErrorNotice, Empty, Loading};
+use crate::components::form::on_input_value;
+use crate::components::pagination::Pagination;
+use crate::hooks::{use_debounced, use_load, Load};
+use crate::i18n::use_i18n;
+use crate::services::api::{self, ApiError};
+use crate::services::files;
+
+const PER_PAGE: i64 = 20;
+
+/// The list's place, kept in the URL so that Back returns to it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListQuery {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub q: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+}
+
+#[component]
+pub fn Recipients() -> Html {
+    let i18n = use_i18n();
+    let t = i18n.t();
+    let navigator = use_navigator();
+    let query = use_location()
+        .and_then(|l| l.query::<ListQuery>().ok())
+        .unwrap_or_default();
+    let page = query.page.unwrap_or(1).max(1);
+
+    // The search box follows the URL; typing updates the URL after a pause.
+    let typed = use_state(|| query.q.clone());
+    let settled = use_debounced((*typed).clone(), 300);
+    {
+        let navigator = navigator.clone();
+        let current = query.q.clone();
+        use_effect_with(settled.clone(), move |settled| {
+            if *settled != current {
+                if let Some(navigator) = navigator {
+                    let _ = navigator.replace_with_query(
+                        &Route::Recipients,
+                        &ListQuery {
+                            q: settled.clone(),
+                            page: None,
+                        },
+                    );
+                }
+            }
+        });
+    }
+
+    let list = use_load((query.q.clone(), page), |(q, page)| async move {
+        api::clients(&ClientListQuery {
+            q: Some(q),
+            page: Some(page),
+            per_page: Some(PER_PAGE),
+            ..Default::default()
+        })
+        .await
+    });
+
+    let on_page = {
+        let (navigator, q) = (navigator.clone(), query.q.clone());
+        Callback::from(move |page: i64| {
+            if let Some(navigator) = &navigator {
+                let _ = navigator.replace_with_query(
+                    &Route::Recipients,
+                    &ListQuery {
+                        q: q.clone(),
+                        page: Some(page),
+                    },
+                );
+            }
+        })
+    };
+
+    let action_error = use_state(|| None::<ApiError>);
+    let deleting = use_state(|| None::<uuid::Uuid>);
+    let on_delete = {
+        let (list, action_error, deleting) = (list.clone(), action_error.clone(), deleting.clone());
+        Callback::from(move |id: uuid::Uuid| {
+            deleting.set(Some(id));
+            action_error.set(None);
+            let (list, action_error, deleting) =
+                (list.clone(), action_error.clone(), deleting.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(e) = api::delete_client(id).await {
+                    action_error.set(Some(e));
+                }
+                deleting.set(None);
+                list.reload();
+            });
+        })
+    };
+
+    let exporting = use_state(|| false);
+    let on_export = {
+        let (exporting, action_error) = (exporting.clone(), action_error.clone());
+        Callback::from(move |_: MouseEvent| {
+            exporting.set(true);
+            let (exporting, action_error) = (exporting.clone(), action_error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::export_clients().await {
+                    Ok(csv) => {
+                        let _ = files::download_text("recipients.csv", "text/csv", &csv);
+                    }
+                    Err(e) => action_error.set(Some(e)),
+                }
+                exporting.set(false);
+            });
+        })
+    };
+
+    let body = match list.state() {
+        Load::Loading => html! { <Loading /> },
+        Load::Failed(error) => html! {
+            <ApiErrorNotice error={error.clone()} on_retry={list.reload_callback()} />
+        },
+        Load::Ready(page_data) if page_data.items.is_empty() => {
+            if query.q.is_empty() {
+                html! {
+                    <Empty message={t.recipients_empty}>
+                        <Link<Route> to={Route::RecipientNew} classes="button">
+                            { t.recipients_new }
+                        </Link<Route>>
+                    </Empty>
+                }
+            } else {
+                html! { <Empty message={t.recipients_no_match} /> }
+            }
+        }
+        Load::Ready(page_data) => {
+            let row = |client: &Client| {
+                let id = client.id;
+                let on_confirm = {
+                    let on_delete = on_delete.clone();
+                    Callback::from(move |()| on_delete.emit(id))
+                };
+                html! {
+                    <tr key={id.to_string()}>
+                        <td data-label={t.col_email}>
+                            <Link<Route> to={Route::RecipientEdit { id }}>{ &client.email }</Link<Route>>
+                        </td>
+                        <td data-label={t.col_name}>{ &client.full_name }</td>
+                        <td data-label={t.col_comment} class="cell-clip" title={client.comment.clone()}>
+                            { &client.comment }
+                        </td>
+                        <td data-label={t.col_status}>
+                            if client.unsubscribed {
+                                <span class="badge badge-disabled">{ t.unsubscribed }</span>
+                            } else {
+                                <span class="muted">{ t.subscribed }</span>
+                            }
+                        </td>
+                        <td class="cell-actions">
+                            <Link<Route> to={Route::RecipientEdit { id }}
+                                classes="button button-secondary button-small">{ t.edit }</Link<Route>>
+                            <ConfirmDelete {on_confirm} busy={*deleting == Some(id)}
+                                what={client.email.clone()} />
+                        </td>
+                    </tr>
+                }
+            };
+            html! {
+                <>
+                    <div class="table-wrap">
+                        <table class="table" id="recipients-table">
+                            <thead><tr>
+                                <th scope="col">{ t.col_email }</th>
+                                <th scope="col">{ t.col_name }</th>
+                                <th scope="col">{ t.col_comment }</th>
+                                <th scope="col">{ t.col_status }</th>
+                                <th scope="col"><span class="visually-hidden">{ t.actions }</span></th>
+                            </tr></thead>
+                            <tbody>{ for page_data.items.iter().map(row) }</tbody>
+                        </table>
+                    </div>
+                    <Pagination page={page_data.page} per_page={page_data.per_page}
+                        total={page_data.total} {on_page} />
+                </>
+            }
+        }
+    };
+
+    html! {
+        <div class="page">
+            <div class="page-head">
+                <h1>{ t.recipients_title }</h1>
+                <div class="page-actions">
+                    <Link<Route> to={Route::RecipientNew} classes="button" >{ t.recipients_new }</Link<Route>>
+                    <Link<Route> to={Route::RecipientImport} classes="button button-secondary">
+                        { t.recipients_import }
+                    </Link<Route>>
+                    <button type="button" class="button button-secondary" onclick={on_export}
+                        disabled={*exporting} id="export-csv">
+                        { if *exporting { t.recipients_exporting } else { t.recipients_export } }
+                    </button>
+                </div>
+            </div>
+            <div class="toolbar" role="search">
+                <label for="search" class="visually-hidden">{ t.recipients_search }</label>
+                <input id="search" type="search" class="search" placeholder={t.recipients_search}
+                    value={(*typed).clone()}
+                    oninput={on_input_value(Callback::from({ let typed = typed.clone(); move |v| typed.set(v) }))} />
+            </div>
+            if let Some(error) = &*action_error {
+                <ApiErrorNotice error={error.clone()} />
+            }
+            { body }
+        </div>
+    }
+}
