@@ -31,6 +31,8 @@ pub struct BenchOptions {
     pub smtp_url: String,
     pub concurrency: usize,
     pub skip_baseline: bool,
+    /// Also measure lettre's stock pooled transport (slow: Nagle, see mail::smtp).
+    pub stock_lettre: bool,
 }
 
 fn reset_peak_rss() {
@@ -148,10 +150,13 @@ async fn bench(settings: &mut Settings, db_url: String, opts: &BenchOptions) -> 
     println!("seeded in {:.1} s", seed_started.elapsed().as_secs_f64());
     let _ = owner;
 
+    if opts.stock_lettre {
+        stock_lettre(&state.mailer, opts, n).await?;
+    }
     let baseline = if opts.skip_baseline {
         None
     } else {
-        Some(baseline(&state.mailer, opts, n).await?)
+        Some(bare_loop(&state.mailer, opts, n).await?)
     };
 
     // The engine, end to end: run creation (the ledger INSERT), leasing, sending,
@@ -194,8 +199,38 @@ async fn bench(settings: &mut Settings, db_url: String, opts: &BenchOptions) -> 
     Ok(())
 }
 
-/// A bare lettre loop: the same pool, concurrency and message shape, nothing else.
-async fn baseline(mailer: &mail::Mailer, opts: &BenchOptions, n: usize) -> anyhow::Result<f64> {
+fn bench_message(from: &Mailbox, i: usize) -> lettre::Message {
+    let to: Mailbox = format!("Reader {i} <r{i}@bench.example.com>")
+        .parse()
+        .expect("valid address");
+    let body = BODY.replace("{{ full_name }}", &format!("Reader {i}"));
+    let subject = SUBJECT.replace("{{ full_name }}", &format!("Reader {i}"));
+    mail::build_message(from, to, &subject, body, None).expect("valid message")
+}
+
+/// The baseline: a bare loop sending the same N messages with the same concurrency over
+/// the same SMTP client (lettre on Herald's TCP_NODELAY pool): no ledger, no attempts.
+async fn bare_loop(mailer: &mail::Mailer, opts: &BenchOptions, n: usize) -> anyhow::Result<f64> {
+    let from = mailer.from_mailbox().clone();
+    reset_peak_rss();
+    let started = Instant::now();
+    let failures = stream::iter(0..n)
+        .map(|i| {
+            let msg = bench_message(&from, i);
+            async move { mailer.send(msg).await.is_err() }
+        })
+        .buffer_unordered(opts.concurrency.max(1))
+        .filter(|failed| std::future::ready(*failed))
+        .count()
+        .await;
+    let secs = started.elapsed().as_secs_f64();
+    let rate = n as f64 / secs;
+    println!("baseline (bare lettre loop, same pool): {rate:.0} emails/s ({secs:.2} s, {failures} failed), peak RSS {:.1} MB", peak_rss_mb());
+    Ok(rate)
+}
+
+/// lettre's stock pooled transport, for reference: Nagle stays on there.
+async fn stock_lettre(mailer: &mail::Mailer, opts: &BenchOptions, n: usize) -> anyhow::Result<f64> {
     let url = mail::lettre_url(&opts.smtp_url)?;
     let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&url)?
         .pool_config(
@@ -207,17 +242,8 @@ async fn baseline(mailer: &mail::Mailer, opts: &BenchOptions, n: usize) -> anyho
     let started = Instant::now();
     let failures = stream::iter(0..n)
         .map(|i| {
-            let (transport, from) = (&transport, &from);
-            async move {
-                let to: Mailbox = format!("Reader {i} <r{i}@bench.example.com>")
-                    .parse()
-                    .expect("valid address");
-                let body = BODY.replace("{{ full_name }}", &format!("Reader {i}"));
-                let subject = SUBJECT.replace("{{ full_name }}", &format!("Reader {i}"));
-                let msg =
-                    mail::build_message(from, to, &subject, body, None).expect("valid message");
-                transport.send(msg).await.is_err()
-            }
+            let (transport, msg) = (&transport, bench_message(&from, i));
+            async move { transport.send(msg).await.is_err() }
         })
         .buffer_unordered(opts.concurrency.max(1))
         .filter(|failed| std::future::ready(*failed))
@@ -225,6 +251,6 @@ async fn baseline(mailer: &mail::Mailer, opts: &BenchOptions, n: usize) -> anyho
         .await;
     let secs = started.elapsed().as_secs_f64();
     let rate = n as f64 / secs;
-    println!("baseline (bare lettre pooled loop): {rate:.0} emails/s ({secs:.2} s, {failures} failed), peak RSS {:.1} MB", peak_rss_mb());
+    println!("reference (lettre's stock pooled transport): {rate:.0} emails/s ({secs:.2} s, {failures} failed), peak RSS {:.1} MB", peak_rss_mb());
     Ok(rate)
 }

@@ -60,9 +60,12 @@ enum Command {
         /// Concurrent SMTP sessions (default: MAIL_CONCURRENCY).
         #[arg(long)]
         concurrency: Option<usize>,
-        /// Skip the bare-lettre baseline.
+        /// Skip the bare-loop baseline.
         #[arg(long)]
         skip_baseline: bool,
+        /// Also measure lettre's stock pooled transport (Nagle on: slow).
+        #[arg(long)]
+        stock_lettre: bool,
     },
 }
 
@@ -128,18 +131,17 @@ async fn run(command: Command) -> anyhow::Result<()> {
             smtp,
             concurrency,
             skip_baseline,
+            stock_lettre,
         } => {
             let concurrency = concurrency.unwrap_or(settings.mail.concurrency);
-            bench::run(
-                settings,
-                bench::BenchOptions {
-                    recipients,
-                    smtp_url: smtp,
-                    concurrency,
-                    skip_baseline,
-                },
-            )
-            .await?;
+            let opts = bench::BenchOptions {
+                recipients,
+                smtp_url: smtp,
+                concurrency,
+                skip_baseline,
+                stock_lettre,
+            };
+            bench::run(settings, opts).await?;
         }
         Command::Openapi => unreachable!("handled before the runtime starts"),
     }

@@ -2,18 +2,14 @@
 //! transport that logs each email and saves it as an `.eml` file when no SMTP server
 //! is configured (like Django's console backend), so a fresh checkout just works.
 
+pub mod smtp;
 pub mod templates;
 
-use std::{
-    path::PathBuf,
-    sync::{Arc, RwLock},
-    time::Duration,
-};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use lettre::{
     message::{header::ContentType, Mailbox, MultiPart, SinglePart},
-    transport::smtp::AsyncSmtpTransport,
-    AsyncTransport, Message, Tokio1Executor,
+    Message,
 };
 use secrecy::ExposeSecret;
 
@@ -50,15 +46,8 @@ pub enum MailSetupError {
     Outbox(PathBuf, std::io::Error),
 }
 
-type SmtpPool = AsyncSmtpTransport<Tokio1Executor>;
-
 enum Transport {
-    /// The pool sits behind a lock so that it can be replaced: after a send is cancelled
-    /// by our timeout, lettre may hand the half-used connection to the next send.
-    Smtp {
-        builder: Box<dyn Fn() -> SmtpPool + Send + Sync>,
-        pool: RwLock<SmtpPool>,
-    },
+    Smtp(smtp::SmtpPool),
     Console(PathBuf),
 }
 
@@ -80,21 +69,9 @@ impl Mailer {
             })?;
         let transport = match &settings.transport {
             MailTransportConfig::Smtp(url) => {
-                let url = lettre_url(url.expose_secret())?;
-                // Validate once; later rebuilds of the same URL cannot fail.
-                SmtpPool::from_url(&url).map_err(|e| MailSetupError::Url(e.to_string()))?;
-                let (timeout, size) = (settings.timeout, settings.concurrency.max(1) as u32 * 2);
-                let builder = move || {
-                    SmtpPool::from_url(&url)
-                        .expect("validated at startup")
-                        .timeout(Some(timeout))
-                        .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(size))
-                        .build()
-                };
-                Transport::Smtp {
-                    pool: RwLock::new(builder()),
-                    builder: Box::new(builder),
-                }
+                let config = smtp::SmtpConfig::from_url(url.expose_secret(), settings.timeout)?;
+                // Room for the dispatcher's sessions plus account and test emails.
+                Transport::Smtp(smtp::pool(config, settings.concurrency.max(1) + 2)?)
             }
             MailTransportConfig::Console(dir) => {
                 std::fs::create_dir_all(dir).map_err(|e| MailSetupError::Outbox(dir.clone(), e))?;
@@ -115,23 +92,33 @@ impl Mailer {
     /// Sends one message within the SMTP timeout; on success returns the server's reply.
     pub async fn send(&self, message: Message) -> Result<String, MailError> {
         match &*self.transport {
-            Transport::Smtp { pool, builder } => {
-                let smtp = pool.read().expect("mail pool lock").clone();
-                // lettre's own timeout covers connecting only; bound the whole exchange.
-                match tokio::time::timeout(self.timeout, smtp.send(message)).await {
+            Transport::Smtp(pool) => {
+                let envelope = message.envelope().clone();
+                let bytes = message.formatted();
+                let exchange = async {
+                    let conn = pool.get().await.map_err(|e| match e {
+                        deadpool::managed::PoolError::Backend(smtp::ClientError::Smtp(e)) => {
+                            classify(&e)
+                        }
+                        other => MailError::Connection(other.to_string()),
+                    })?;
+                    let mut flight = smtp::InFlight::new(conn);
+                    let result = flight.conn().send(&envelope, &bytes).await;
+                    flight.finish();
+                    result.map_err(|e| classify(&e))
+                };
+                // The whole exchange is bounded: connect, every command, the final reply.
+                match tokio::time::timeout(self.timeout, exchange).await {
                     Ok(Ok(response)) => Ok(format!(
                         "{} {}",
                         response.code(),
                         response.message().collect::<Vec<_>>().join(" ")
                     )),
-                    Ok(Err(e)) => Err(classify(&e)),
-                    Err(_) => {
-                        *pool.write().expect("mail pool lock") = builder();
-                        Err(MailError::Connection(format!(
-                            "no reply within {} s",
-                            self.timeout.as_secs_f32()
-                        )))
-                    }
+                    Ok(Err(e)) => Err(e),
+                    Err(_) => Err(MailError::Connection(format!(
+                        "no reply within {} s",
+                        self.timeout.as_secs_f32()
+                    ))),
                 }
             }
             Transport::Console(dir) => {
@@ -162,6 +149,8 @@ impl Mailer {
     }
 }
 
+/// For lettre's stock transport (the benchmark's reference only; Herald's own client
+/// reads `SMTP_URL` in `smtp::SmtpConfig`).
 /// Translates Herald's `SMTP_URL` (`?tls=none|starttls|tls`) into lettre's dialect
 /// (`smtp://` plain, `?tls=required` for STARTTLS, `smtps://` for implicit TLS).
 /// lettre's own `required` / `opportunistic` values pass through.
