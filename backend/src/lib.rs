@@ -2,12 +2,16 @@
 //! command line and calls into this library; integration tests use it directly.
 
 pub mod accounts;
+pub mod admin;
 pub mod auth;
+pub mod blog;
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod startup;

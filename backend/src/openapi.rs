@@ -21,6 +21,11 @@ use crate::routes;
         (name = "account", description = "The signed-in user's profile"),
         (name = "clients", description = "Mailing recipients"),
         (name = "messages", description = "Message templates"),
+        (name = "users", description = "User administration: listing, blocking, roles"),
+        (name = "roles", description = "Roles, permissions and the audit log"),
+        (name = "stats", description = "Delivery statistics"),
+        (name = "home", description = "The public home page"),
+        (name = "posts", description = "The blog"),
         (name = "health", description = "Probes"),
     )
 )]

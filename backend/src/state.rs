@@ -2,7 +2,13 @@
 
 use std::sync::Arc;
 
-use crate::{auth::jwt::JwtKeys, config::Settings, db::DbPool, mail::Mailer};
+use crate::{
+    auth::{jwt::JwtKeys, throttle::LoginThrottle},
+    cache::Cache,
+    config::Settings,
+    db::DbPool,
+    mail::Mailer,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -12,4 +18,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     /// `None` when REDIS_URL is unset: everything works, uncached.
     pub redis: Option<deadpool_redis::Pool>,
+    /// Server-side cache over `redis` (see `cache`); degrades to no cache.
+    pub cache: Cache,
+    /// Failed sign-in counters (Redis, or memory without it).
+    pub throttle: LoginThrottle,
 }

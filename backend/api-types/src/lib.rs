@@ -7,9 +7,17 @@
 pub mod auth;
 pub mod clients;
 pub mod common;
+pub mod home;
 pub mod messages;
+pub mod posts;
+pub mod stats;
+pub mod users;
 
 pub use auth::*;
 pub use clients::*;
 pub use common::*;
+pub use home::*;
 pub use messages::*;
+pub use posts::*;
+pub use stats::*;
+pub use users::*;

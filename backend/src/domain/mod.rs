@@ -1,9 +1,11 @@
 //! Rules and validated types, with no HTTP and no SQL.
 
 pub mod email;
+pub mod images;
 pub mod imports;
 pub mod password;
 pub mod permissions;
+pub mod roles;
 
 pub use email::EmailAddress;
 pub use password::Password;
