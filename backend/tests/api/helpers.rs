@@ -108,6 +108,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)
         ("MAIL_FROM", "Herald Test <herald@herald.test>".into()),
         ("STATIC_DIR", static_dir.display().to_string()),
         ("MEDIA_DIR", static_dir.join("media").display().to_string()),
+        // Apps that get a REDIS_URL share one Redis server: keep their keys apart.
+        (
+            "REDIS_KEY_PREFIX",
+            format!("herald-test-{}", Uuid::new_v4().simple()),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
