@@ -44,10 +44,16 @@ CREATE TRIGGER attempts_reach_on_update
     REFERENCING NEW TABLE AS new_attempts
     FOR EACH STATEMENT EXECUTE FUNCTION attempts_record_reach();
 
--- Daily series per owner and for everyone: index-only scans need the status in the index.
-DROP INDEX attempts_owner_idx;
-CREATE INDEX attempts_owner_idx ON attempts (owner_id, attempted_at DESC) INCLUDE (status);
-CREATE INDEX attempts_attempted_idx ON attempts (attempted_at) INCLUDE (status);
+-- Attempt counts by status, overall and per UTC day, for one owner and for everyone:
+-- each count is an index-only range scan with no per-row expression to evaluate
+-- (a day is `attempted_at >= d AND attempted_at < d + 24h`). The first index replaces
+-- (owner_id, status), of which it is a superset.
+DROP INDEX attempts_owner_status_idx;
+CREATE INDEX attempts_owner_status_time_idx ON attempts (owner_id, status, attempted_at);
+CREATE INDEX attempts_status_time_idx ON attempts (status, attempted_at);
+-- One mailing's attempts by status (its figures) without heap fetches; same key as before.
+DROP INDEX attempts_mailing_idx;
+CREATE INDEX attempts_mailing_idx ON attempts (mailing_id, attempted_at DESC) INCLUDE (status);
 
 -- Mailing figures per owner (total / running / finished) without touching the heap.
 CREATE INDEX mailings_owner_status_idx ON mailings (owner_id, status);

@@ -2,11 +2,11 @@
 //!
 //! Each figure is one aggregate over an index (see the `stats_reach` migration):
 //! - mailings by status: `mailings_owner_status_idx` (index-only);
-//! - attempts by status: `attempts_owner_status_idx` (index-only);
+//! - attempts by status: `attempts_owner_status_time_idx` / `attempts_status_time_idx`
+//!   (index-only, one count per status);
 //! - unique recipients: `mailing_reach`, one row per (mailing, address) reached, kept
 //!   by a trigger on `attempts`, so the distinct count runs over recipients, not attempts;
-//! - the daily series: `attempts_owner_idx` / `attempts_attempted_idx`, which carry
-//!   the status (index-only).
+//! - the daily series: the same two indexes, one range count per day and status.
 //!
 //! The SQL text differs between one owner and everyone (`WHERE owner_id = $1` or
 //! nothing), rather than `$1 IS NULL OR owner_id = $1`, so each shape gets its own plan.
@@ -43,27 +43,24 @@ pub struct Summary {
 
 const SUMMARY_OWNER: &str = "\
 SELECT m.total AS mailings_total, m.active AS mailings_active, m.finished AS mailings_finished, \
-       r.n AS unique_recipients, a.success AS attempts_success, a.failure AS attempts_failure \
+       (SELECT count(*) FROM (SELECT DISTINCT email_key FROM mailing_reach WHERE owner_id = $1) d) \
+           AS unique_recipients, \
+       (SELECT count(*) FROM attempts WHERE owner_id = $1 AND status = 'success') AS attempts_success, \
+       (SELECT count(*) FROM attempts WHERE owner_id = $1 AND status = 'failure') AS attempts_failure \
 FROM (SELECT count(*) AS total, \
              count(*) FILTER (WHERE status = 'running') AS active, \
              count(*) FILTER (WHERE status = 'finished') AS finished \
-      FROM mailings WHERE owner_id = $1) m, \
-     (SELECT count(*) AS n FROM (SELECT DISTINCT email_key FROM mailing_reach WHERE owner_id = $1) d) r, \
-     (SELECT count(*) FILTER (WHERE status = 'success') AS success, \
-             count(*) FILTER (WHERE status = 'failure') AS failure \
-      FROM attempts WHERE owner_id = $1) a";
+      FROM mailings WHERE owner_id = $1) m";
 
 const SUMMARY_ALL: &str = "\
 SELECT m.total AS mailings_total, m.active AS mailings_active, m.finished AS mailings_finished, \
-       r.n AS unique_recipients, a.success AS attempts_success, a.failure AS attempts_failure \
+       (SELECT count(*) FROM (SELECT DISTINCT email_key FROM mailing_reach) d) AS unique_recipients, \
+       (SELECT count(*) FROM attempts WHERE status = 'success') AS attempts_success, \
+       (SELECT count(*) FROM attempts WHERE status = 'failure') AS attempts_failure \
 FROM (SELECT count(*) AS total, \
              count(*) FILTER (WHERE status = 'running') AS active, \
              count(*) FILTER (WHERE status = 'finished') AS finished \
-      FROM mailings) m, \
-     (SELECT count(*) AS n FROM (SELECT DISTINCT email_key FROM mailing_reach) d) r, \
-     (SELECT count(*) FILTER (WHERE status = 'success') AS success, \
-             count(*) FILTER (WHERE status = 'failure') AS failure \
-      FROM attempts) a";
+      FROM mailings) m";
 
 pub fn summary(conn: &mut PgConnection, scope: StatsScope) -> QueryResult<Summary> {
     match scope {
@@ -110,7 +107,10 @@ pub fn day_range(days: i64, today: NaiveDate) -> (NaiveDate, NaiveDate) {
 }
 
 /// Attempts per UTC day from `first` to `last` inclusive, every day present (zeros
-/// filled by `generate_series`).
+/// included). Each day is two index-only range counts (`attempted_at` within the day,
+/// by status) rather than one scan grouping on a per-row `date(attempted_at)`: about
+/// three times faster over a million attempts. Days are exactly 24 hours from UTC
+/// midnight, whatever the session's time zone.
 pub fn daily(
     conn: &mut PgConnection,
     scope: StatsScope,
@@ -121,17 +121,20 @@ pub fn daily(
         StatsScope::Owner(_) => "owner_id = $3 AND",
         StatsScope::Everyone => "",
     };
+    let count = |status: &str| {
+        format!(
+            "(SELECT count(*) FROM attempts WHERE {owner_filter} status = '{status}' \
+              AND attempted_at >= d.day AND attempted_at < d.day + interval '24 hours')"
+        )
+    };
     let sql = format!(
-        "SELECT d.day::date AS day, coalesce(a.success, 0) AS success, coalesce(a.failure, 0) AS failure \
-         FROM generate_series($1::date, $2::date, interval '1 day') AS d(day) \
-         LEFT JOIN (SELECT (attempted_at AT TIME ZONE 'UTC')::date AS day, \
-                           count(*) FILTER (WHERE status = 'success') AS success, \
-                           count(*) FILTER (WHERE status = 'failure') AS failure \
-                    FROM attempts \
-                    WHERE {owner_filter} attempted_at >= ($1::date::timestamp AT TIME ZONE 'UTC') \
-                      AND attempted_at < (($2::date + 1)::timestamp AT TIME ZONE 'UTC') \
-                    GROUP BY 1) a ON a.day = d.day::date \
-         ORDER BY 1"
+        "SELECT (d.day AT TIME ZONE 'UTC')::date AS day, {} AS success, {} AS failure \
+         FROM generate_series($1::date::timestamp AT TIME ZONE 'UTC', \
+                              $2::date::timestamp AT TIME ZONE 'UTC', \
+                              interval '24 hours') AS d(day) \
+         ORDER BY d.day",
+        count("success"),
+        count("failure"),
     );
     let q = diesel::sql_query(sql)
         .bind::<Date, _>(first)

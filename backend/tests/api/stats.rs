@@ -376,12 +376,20 @@ async fn stats_over_a_million_attempts_answer_well_under_a_second() {
         &manager.token,
     )
     .await;
-    println!("best of 5, uncached (no Redis), debug build:");
+    let one_mailing = time(
+        &app,
+        &format!("/api/v1/stats/mailings/{mailing}"),
+        &owner.token,
+    )
+    .await;
+    let home = time(&app, "/api/v1/home", &owner.token).await;
     println!("  GET /api/v1/me (baseline, one indexed row)   {baseline:?}");
     println!("  GET /api/v1/stats (owner of 1M attempts)     {own:?}");
     println!("  GET /api/v1/stats?scope=all                  {all:?}");
     println!("  GET /api/v1/stats/daily?days=30              {daily:?}");
     println!("  GET /api/v1/stats/daily?days=365&scope=all   {daily_all:?}");
+    println!("  GET /api/v1/stats/mailings/{{id}} (1M)         {one_mailing:?}");
+    println!("  GET /api/v1/home                             {home:?}");
 
     let s = stats(&app, &owner.token, "").await;
     assert_eq!(s.attempts_success + s.attempts_failure, 1_000_000);
