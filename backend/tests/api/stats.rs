@@ -383,6 +383,7 @@ async fn stats_over_a_million_attempts_answer_well_under_a_second() {
     )
     .await;
     let home = time(&app, "/api/v1/home", &owner.token).await;
+    println!("best of 5, uncached (no Redis), debug build:");
     println!("  GET /api/v1/me (baseline, one indexed row)   {baseline:?}");
     println!("  GET /api/v1/stats (owner of 1M attempts)     {own:?}");
     println!("  GET /api/v1/stats?scope=all                  {all:?}");
