@@ -51,6 +51,8 @@ use crate::{config::CacheSettings, error::ApiError, metrics, state::AppState};
 
 /// How long one Redis operation may take before we give up on it.
 const OP_TIMEOUT: Duration = Duration::from_millis(300);
+/// Lifetime of a generation counter after its last invalidation (at least).
+const GENERATION_TTL_SECS: u64 = 24 * 3600;
 /// How long Redis is left alone after a failure.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5);
 
@@ -217,10 +219,19 @@ impl Cache {
         if self.pool.is_none() || namespaces.is_empty() {
             return;
         }
+        // Counters of namespaces nobody writes to any more disappear after a while. When
+        // one expires, readers see generation 0 again; every entry older than the
+        // counter's lifetime expired long before (it outlives entries many times over).
+        let counter_ttl = (self.ttl.as_secs() * 10).max(GENERATION_TTL_SECS);
         let mut pipe = redis::pipe();
         for ns in namespaces {
+            let key = format!("{}:gen:{}", self.prefix, ns.name());
             pipe.cmd("INCR")
-                .arg(format!("{}:gen:{}", self.prefix, ns.name()))
+                .arg(&key)
+                .ignore()
+                .cmd("EXPIRE")
+                .arg(&key)
+                .arg(counter_ttl)
                 .ignore();
         }
         self.run("cache invalidation", async move |conn| {
