@@ -39,6 +39,27 @@ pub struct MailSettings {
     pub breaker_cooldown: Duration,
 }
 
+/// Server-side cache (Redis) tuning.
+#[derive(Clone, Debug)]
+pub struct CacheSettings {
+    /// Safety-net lifetime of every cached answer; writes invalidate sooner.
+    pub ttl: Duration,
+    /// Prefix of every Redis key, so several deployments (or test runs) can share a server.
+    pub key_prefix: String,
+}
+
+/// Failed sign-in limits (fixed windows, counted in Redis or in memory).
+#[derive(Clone, Debug)]
+pub struct LoginThrottleSettings {
+    /// Failures allowed per account (lowercased email) within `window`.
+    pub max_failures_per_account: u32,
+    /// Failures allowed per client IP within `window`.
+    pub max_failures_per_ip: u32,
+    pub window: Duration,
+    /// Take the client IP from `X-Forwarded-For`/`Forwarded` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub database_url: SecretString,
@@ -60,6 +81,8 @@ pub struct Settings {
     /// Names this process in delivery leases; stable across restarts of one instance so a
     /// restarted instance takes back its own leases at once. Default: host name + port.
     pub instance_id: Option<String>,
+    pub cache: CacheSettings,
+    pub login_throttle: LoginThrottleSettings,
 }
 
 const MIN_JWT_SECRET: usize = 32;
@@ -135,6 +158,17 @@ impl Settings {
                 .into(),
             json_logs: get("LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
             instance_id: get("INSTANCE_ID"),
+            cache: CacheSettings {
+                ttl: secs(&get, "CACHE_TTL_SECS", 60)?,
+                key_prefix: get("REDIS_KEY_PREFIX").unwrap_or_else(|| "herald".into()),
+            },
+            login_throttle: LoginThrottleSettings {
+                max_failures_per_account: number(&get, "LOGIN_MAX_FAILURES", 5)?,
+                max_failures_per_ip: number(&get, "LOGIN_MAX_FAILURES_PER_IP", 20)?,
+                window: secs(&get, "LOGIN_FAILURE_WINDOW_SECS", 15 * 60)?,
+                trust_forwarded_for: get("TRUST_FORWARDED_FOR")
+                    .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
+            },
         })
     }
 

@@ -2,8 +2,11 @@
 //! command line and calls into this library; integration tests use it directly.
 
 pub mod accounts;
+pub mod admin;
 pub mod auth;
 pub mod bench;
+pub mod blog;
+pub mod cache;
 pub mod commands;
 pub mod config;
 pub mod db;
@@ -12,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod mailings;
+pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod scheduler;

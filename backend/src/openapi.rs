@@ -23,6 +23,11 @@ use crate::routes;
         (name = "messages", description = "Message templates"),
         (name = "mailings", description = "Mailings, runs and the delivery attempt log"),
         (name = "unsubscribe", description = "Recipients' unsubscribe links (RFC 8058)"),
+        (name = "users", description = "User administration: listing, blocking, roles"),
+        (name = "roles", description = "Roles, permissions and the audit log"),
+        (name = "stats", description = "Delivery statistics"),
+        (name = "home", description = "The public home page"),
+        (name = "posts", description = "The blog"),
         (name = "health", description = "Probes"),
     )
 )]

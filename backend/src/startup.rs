@@ -12,12 +12,13 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    auth::jwt::JwtKeys,
+    auth::{jwt::JwtKeys, throttle::LoginThrottle},
+    cache::Cache,
     config::Settings,
     db::{self, pool::build_pool},
     error,
     mail::Mailer,
-    openapi, routes,
+    metrics, openapi, routes,
     scheduler::{self, SchedulerHandle},
     state::AppState,
 };
@@ -59,6 +60,7 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
     };
     let mailer = Mailer::new(&settings.mail)?;
     let jwt = JwtKeys::new(settings.jwt_secret_bytes(), settings.access_token_ttl);
+    let cache = Cache::new(redis.clone(), &settings.cache);
     Ok(AppState {
         settings: Arc::new(settings),
         db: pool,
@@ -66,6 +68,8 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
         jwt,
         redis,
         engine_wakeup: Default::default(),
+        cache,
+        throttle: LoginThrottle::new(),
     })
 }
 
@@ -155,6 +159,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(error::problem_for_bare_errors())
             .wrap(middleware::Compress::default())
             .wrap(TracingLogger::default())
+            .wrap(middleware::from_fn(metrics::track))
             .app_data(data.clone())
             .app_data(error::json_config())
             .app_data(error::path_config())
@@ -168,6 +173,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                 SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()),
             )
             .service(web::scope("/api").default_service(web::to(error::api_not_found)))
+            .service(routes::media::service(&data.settings.media_dir))
             .route("/{tail:.*}", web::get().to(routes::spa::serve))
     })
     .listen(listener)?

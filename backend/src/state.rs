@@ -2,7 +2,13 @@
 
 use std::sync::Arc;
 
-use crate::{auth::jwt::JwtKeys, config::Settings, db::DbPool, mail::Mailer};
+use crate::{
+    auth::{jwt::JwtKeys, throttle::LoginThrottle},
+    cache::Cache,
+    config::Settings,
+    db::DbPool,
+    mail::Mailer,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -14,4 +20,8 @@ pub struct AppState {
     pub redis: Option<deadpool_redis::Pool>,
     /// Wakes the dispatcher when new deliveries exist (a run was just created).
     pub engine_wakeup: Arc<tokio::sync::Notify>,
+    /// Server-side cache over `redis` (see `cache`); degrades to no cache.
+    pub cache: Cache,
+    /// Failed sign-in counters (Redis, or memory without it).
+    pub throttle: LoginThrottle,
 }

@@ -7,11 +7,19 @@
 pub mod auth;
 pub mod clients;
 pub mod common;
+pub mod home;
 pub mod mailings;
 pub mod messages;
+pub mod posts;
+pub mod stats;
+pub mod users;
 
 pub use auth::*;
 pub use clients::*;
 pub use common::*;
+pub use home::*;
 pub use mailings::*;
 pub use messages::*;
+pub use posts::*;
+pub use stats::*;
+pub use users::*;

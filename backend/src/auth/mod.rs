@@ -4,6 +4,7 @@
 pub mod extract;
 pub mod jwt;
 pub mod password;
+pub mod throttle;
 pub mod tokens;
 
 pub use extract::AuthUser;

@@ -2,12 +2,16 @@
 //! family. Functions here take a connection and return `QueryResult`; they know nothing
 //! of HTTP. Owner scoping is part of their signatures (`Scope`), so no caller can forget it.
 
+pub mod audit;
 pub mod clients;
 pub mod deliveries;
 pub mod mailings;
 pub mod messages;
 pub mod pool;
+pub mod posts;
+pub mod roles;
 pub mod schema;
+pub mod stats;
 pub mod tokens;
 pub mod users;
 

@@ -58,6 +58,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    mailing_reach (mailing_id, email_key) {
+        mailing_id -> Uuid,
+        email_key -> Text,
+        owner_id -> Uuid,
+    }
+}
+
+diesel::table! {
     mailing_recipients (mailing_id, client_id) {
         mailing_id -> Uuid,
         client_id -> Uuid,
@@ -160,6 +168,7 @@ diesel::table! {
 diesel::joinable!(attempts -> runs (run_id));
 diesel::joinable!(clients -> users (owner_id));
 diesel::joinable!(deliveries -> runs (run_id));
+diesel::joinable!(mailing_reach -> mailings (mailing_id));
 diesel::joinable!(mailing_recipients -> clients (client_id));
 diesel::joinable!(mailing_recipients -> mailings (mailing_id));
 diesel::joinable!(mailings -> messages (message_id));
@@ -173,6 +182,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     clients,
     deliveries,
+    mailing_reach,
     mailing_recipients,
     mailings,
     messages,

@@ -94,3 +94,74 @@ pub fn role_by_name(conn: &mut PgConnection, name: &str) -> QueryResult<Role> {
         .select(Role::as_select())
         .first(conn)
 }
+
+/// Filters of the administrators' user list.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Substring of the email or full name, case-insensitive.
+    pub search: Option<String>,
+    pub blocked: Option<bool>,
+}
+
+fn filtered(f: &UserFilter) -> users::BoxedQuery<'static, diesel::pg::Pg> {
+    let mut q = users::table.into_boxed();
+    if let Some(needle) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        // The exact expression of `users_search_idx` (trigram GIN), so it can be used.
+        q = q.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "(lower(users.email) || ' ' || lower(users.full_name)) LIKE ",
+            )
+            .bind::<diesel::sql_types::Text, _>(super::contains_pattern(needle)),
+        );
+    }
+    match f.blocked {
+        Some(true) => q = q.filter(users::blocked_at.is_not_null()),
+        Some(false) => q = q.filter(users::blocked_at.is_null()),
+        None => {}
+    }
+    q
+}
+
+/// Newest accounts first, each with its role.
+pub fn list(
+    conn: &mut PgConnection,
+    filter: &UserFilter,
+    page: super::PageRequest,
+) -> QueryResult<(Vec<(User, Role)>, i64)> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let ids: Vec<Uuid> = filtered(filter)
+        .order((users::created_at.desc(), users::id))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .select(users::id)
+        .load(conn)?;
+    let mut rows: Vec<(User, Role)> = users::table
+        .inner_join(roles::table)
+        .filter(users::id.eq_any(&ids))
+        .select((User::as_select(), Role::as_select()))
+        .load(conn)?;
+    rows.sort_by_key(|(u, _)| ids.iter().position(|id| *id == u.id));
+    Ok((rows, total))
+}
+
+/// The user row locked until the end of the transaction.
+pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> QueryResult<User> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .for_update()
+        .first(conn)
+}
+
+/// Blocks (`Some(by)`) or unblocks (`None`) an account.
+pub fn set_blocked(conn: &mut PgConnection, id: Uuid, by: Option<Uuid>) -> QueryResult<User> {
+    let now = Utc::now();
+    diesel::update(users::table.find(id))
+        .set((
+            users::blocked_at.eq(by.map(|_| now)),
+            users::blocked_by.eq(by),
+            users::updated_at.eq(now),
+        ))
+        .returning(User::as_returning())
+        .get_result(conn)
+}

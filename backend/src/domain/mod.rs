@@ -1,10 +1,12 @@
 //! Rules and validated types, with no HTTP and no SQL.
 
 pub mod email;
+pub mod images;
 pub mod imports;
 pub mod password;
 pub mod periodicity;
 pub mod permissions;
+pub mod roles;
 pub mod schedule;
 pub mod template;
 

@@ -1,9 +1,9 @@
 //! Sign-up, verification, sign-in, token rotation and password reset.
 
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use herald_api_types as api;
 
-use crate::{accounts, error::ApiError, routes::me::api_user, state::AppState};
+use crate::{accounts, auth::throttle, error::ApiError, routes::me::api_user, state::AppState};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(register)
@@ -59,12 +59,14 @@ async fn resend_verification(
     (status = 429, description = "too many failed tries", body = api::Problem)))]
 #[post("/auth/login")]
 async fn login(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<api::LoginRequest>,
 ) -> Result<web::Json<api::TokenPair>, ApiError> {
     let body = body.into_inner();
+    let ip = throttle::client_ip(&req, &state.settings.login_throttle);
     Ok(web::Json(
-        accounts::login(&state, body.email, body.password).await?,
+        throttle::login(&state, body.email, body.password, ip).await?,
     ))
 }
 

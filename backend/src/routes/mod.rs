@@ -6,11 +6,19 @@
 pub mod auth;
 pub mod clients;
 pub mod health;
+pub mod home;
+pub mod http_cache;
 pub mod mailings;
 pub mod me;
+pub mod media;
 pub mod messages;
+pub mod metrics;
+pub mod posts;
+pub mod roles;
 pub mod spa;
+pub mod stats;
 pub mod unsubscribe;
+pub mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -21,10 +29,16 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     clients::configure(cfg);
     messages::configure(cfg);
     mailings::configure(cfg);
+    users::configure(cfg);
+    roles::configure(cfg);
+    stats::configure(cfg);
+    home::configure(cfg);
+    posts::configure(cfg);
 }
 
 /// Routes outside `/api/v1` that belong in the OpenAPI document.
 pub fn operational(cfg: &mut ServiceConfig) {
     health::configure(cfg);
     unsubscribe::configure(cfg);
+    metrics::configure(cfg);
 }

@@ -100,6 +100,12 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)
         ("MAIL_RETRY_BACKOFF_SECS", "0.1".into()),
         ("MAIL_BREAKER_COOLDOWN_SECS", "0.3".into()),
         ("MAIL_MAX_TRIES", "4".into()),
+        // Apps that get a REDIS_URL share one Redis server: keep their keys apart
+        // (a twin instance copies this, so twins share their cache as in production).
+        (
+            "REDIS_KEY_PREFIX",
+            format!("herald-test-{}", Uuid::new_v4().simple()),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -123,7 +129,8 @@ async fn start(db: Arc<TestDatabase>, smtp: TestSmtp, mut env: HashMap<String, S
     )
     .unwrap();
     // A test may serve the real SPA build instead of the fixture.
-    env.entry("STATIC_DIR".into()).or_insert_with(|| static_dir.display().to_string());
+    env.entry("STATIC_DIR".into())
+        .or_insert_with(|| static_dir.display().to_string());
     env.insert(
         "MEDIA_DIR".into(),
         static_dir.join("media").display().to_string(),

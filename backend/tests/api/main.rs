@@ -1,15 +1,23 @@
 //! Herald's integration tests: one binary, a module per feature. Every test spawns
 //! the real app (see `helpers`), so they read as specifications of the HTTP API.
 
+mod fixtures;
 mod helpers;
 mod smtp_server;
 
 mod accounts;
+mod blog;
 mod cli;
 mod clients;
 mod delivery;
 mod errors;
+mod home;
 mod isolation;
 mod mailings;
 mod messages;
+mod metrics;
 mod platform;
+mod roles;
+mod stats;
+mod throttle;
+mod users;
