@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::{extract::Access, AuthUser},
+    cache,
     db::{
         self,
         deliveries::{Run, RunRecipients},
@@ -163,7 +164,8 @@ pub fn start_due_runs(
             let due = db::mailings::claim_due(conn, now, CHUNK)?;
             let mut runs = Vec::with_capacity(due.len());
             for m in &due {
-                runs.push(start_scheduled_run(conn, m, now)?.id);
+                start_scheduled_run(conn, m, now)?;
+                runs.push(m.owner_id);
             }
             Ok::<_, MailingError>((due.len() as i64, runs))
         })?;
@@ -265,6 +267,7 @@ pub async fn create(
     })
     .await?;
     state.engine_wakeup.notify_one();
+    cache::invalidate_stats(state, created.owner_id).await;
     Ok(created)
 }
 
@@ -334,22 +337,25 @@ pub async fn update(
     })
     .await?;
     state.engine_wakeup.notify_one();
+    cache::invalidate_stats(state, updated.owner_id).await;
     Ok(updated)
 }
 
 pub async fn delete(state: &AppState, caller: &AuthUser, id: Uuid) -> Result<(), MailingError> {
-    let caller = caller.clone();
+    let c = caller.clone();
     db::run_blocking(&state.db, move |conn| {
         check(
-            caller.access(
+            c.access(
                 db::mailings::owner_of(conn, id)?,
                 Permission::MailingsViewAll,
             ),
             "delete",
         )?;
-        db::mailings::delete(conn, caller.id, id).map_err(MailingError::from)
+        db::mailings::delete(conn, c.id, id).map_err(MailingError::from)
     })
-    .await
+    .await?;
+    cache::invalidate_stats(state, caller.id).await;
+    Ok(())
 }
 
 /// Starts a manual run at once (API "send now", CLI). Does not move the schedule.
@@ -360,6 +366,7 @@ pub async fn send_now(
     trigger: &'static str,
     who: RunRecipients,
 ) -> Result<Uuid, MailingError> {
+    let owner = caller.id;
     let caller = caller.clone();
     let run = db::run_blocking(&state.db, move |conn| {
         conn.transaction(|conn| {
@@ -376,6 +383,7 @@ pub async fn send_now(
     })
     .await?;
     state.engine_wakeup.notify_one();
+    cache::invalidate_stats(state, owner).await;
     Ok(run)
 }
 
@@ -436,6 +444,7 @@ pub async fn set_enabled(
     if enabled {
         state.engine_wakeup.notify_one();
     }
+    cache::invalidate_stats(state, m.owner_id).await;
     Ok(m)
 }
 

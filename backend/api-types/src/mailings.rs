@@ -113,7 +113,8 @@ pub struct Attempt {
     pub mailing_id: Uuid,
     /// The run.
     pub run_id: Uuid,
-    /// The recipient (none if deleted since; the email stays).
+    /// The recipient's client id at the time (the client may have been deleted since;
+    /// the email stays).
     pub client_id: Option<Uuid>,
     /// The recipient's address.
     pub email: String,

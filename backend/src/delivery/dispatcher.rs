@@ -27,6 +27,7 @@ use super::{
     retry,
 };
 use crate::{
+    cache,
     db::{
         self,
         deliveries::{Leased, Outcome},
@@ -35,6 +36,7 @@ use crate::{
     },
     domain::template::MessageTemplate,
     mail::MailError,
+    metrics,
     state::AppState,
 };
 
@@ -99,12 +101,26 @@ impl Dispatcher {
 
     async fn record(&self, outcomes: Vec<Outcome>) -> Result<(), DbError> {
         let instance = self.instance.clone();
-        let finished = db::run_blocking(&self.state.db, move |conn| {
+        let sent = outcomes.iter().filter(|o| o.status == "sent").count();
+        let failed = outcomes.iter().filter(|o| o.status == "failed").count();
+        let mut owners: HashMap<Uuid, Uuid> = HashMap::new();
+        for o in &outcomes {
+            owners.insert(o.delivery.mailing_id, o.delivery.owner_id);
+        }
+        let closed = db::run_blocking(&self.state.db, move |conn| {
             db::deliveries::record(conn, &instance, &outcomes).map_err(DbError::from)
         })
         .await?;
-        for m in finished {
-            tracing::info!(mailing = %m, "mailing finished");
+        (0..sent).for_each(|_| metrics::email_sent());
+        (0..failed).for_each(|_| metrics::email_failed());
+        // Statistics change with every email, but their cache only needs a nudge when a
+        // run closes (a short TTL covers the figures in between).
+        let mut nudged = std::collections::HashSet::new();
+        for mailing in closed {
+            tracing::info!(mailing = %mailing, "run finished");
+            if let Some(owner) = owners.get(&mailing).filter(|o| nudged.insert(**o)) {
+                cache::invalidate_stats(&self.state, *owner).await;
+            }
         }
         Ok(())
     }
@@ -306,6 +322,7 @@ impl Dispatcher {
                 break;
             }
             let admission = self.breaker.admit();
+            metrics::set_smtp_circuit_open(!matches!(admission, Admission::Go));
             let (leased, probe) = match (admission, prefetched.take()) {
                 (Admission::Wait(d), pre) => {
                     if let Some(pre) = pre {

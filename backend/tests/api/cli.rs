@@ -58,7 +58,7 @@ async fn send_runs_a_mailing_from_the_terminal_and_refuses_a_disabled_one() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("disabled"));
     let out = herald(&app, &["send", &uuid::Uuid::new_v4().to_string()]).await;
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
 }
 
 #[tokio::test]

@@ -387,3 +387,59 @@ async fn a_killed_process_resumes_its_run_after_restart_without_losing_anyone() 
         );
     }
 }
+
+#[tokio::test]
+async fn finished_runs_show_in_cached_statistics_and_metrics_at_once() {
+    let redis =
+        std::env::var("HERALD_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let app = spawn_app_with(|env| {
+        env.insert("REDIS_URL".into(), redis);
+        env.insert("CACHE_TTL_SECS".into(), "3600".into());
+    })
+    .await;
+    let (user, _clients, message) = app.user_with_audience(2).await;
+    let before: api::Stats = app
+        .get("/api/v1/stats", Some(&user.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        before.attempts_success, 0,
+        "cached now, with an hour to live"
+    );
+    app.smtp.push_faults([Fault::RejectRcpt {
+        code: 550,
+        text: "5.1.1 unknown".into(),
+    }]);
+    let m = app
+        .settled(&user, send_to_all(&app, &user, &message).await.id)
+        .await;
+    let after: api::Stats = app
+        .get("/api/v1/stats", Some(&user.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            after.attempts_success,
+            after.attempts_failure,
+            after.mailings_finished
+        ),
+        (1, 1, 1),
+        "{m:?}"
+    );
+
+    let metrics = app.get("/metrics", None).await.text().await.unwrap();
+    let value = |name: &str| -> f64 {
+        metrics
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().last())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    };
+    assert!(value("herald_emails_sent_total") >= 1.0, "{metrics}");
+    assert!(value("herald_emails_failed_total") >= 1.0);
+}
