@@ -5,6 +5,7 @@ mod helpers;
 mod smtp_server;
 
 mod accounts;
+mod browser;
 mod cli;
 mod clients;
 mod delivery;
