@@ -7,6 +7,7 @@ mod smtp_server;
 
 mod accounts;
 mod blog;
+mod browser;
 mod cli;
 mod clients;
 mod delivery;

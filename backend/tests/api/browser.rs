@@ -1,0 +1,717 @@
+//! The SPA in a real browser: the built app (`frontend/dist`) served by the real backend
+//! with a fresh database and the capturing SMTP server, driven in headless Chromium
+//! through chromedriver (WebDriver, via fantoccini).
+//!
+//! Needs Debian's `chromium` and `chromium-driver` and a built SPA; `scripts/test.sh`
+//! provides both. Without them these tests fail and say how to get them. Screenshots of
+//! the main screens are written to `target/browser-screenshots/`.
+//!
+//! Overrides: `HERALD_CHROMIUM` (browser binary), `HERALD_CHROMEDRIVER` (driver binary),
+//! `HERALD_SPA_DIR` (a built SPA other than `frontend/dist`).
+
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use fantoccini::{elements::Element, key::Key, Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::helpers::{spawn_app_with, TestApp, PASSWORD};
+
+/// How long a page may take to show what a step waits for.
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("backend/ has a parent")
+        .to_path_buf()
+}
+
+/// `target/browser-screenshots/` (next to where cargo builds this test).
+fn screenshot_dir() -> PathBuf {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    target.join("browser-screenshots")
+}
+
+fn find_program(env_var: &str, names: &[&str]) -> Option<PathBuf> {
+    if let Ok(path) = std::env::var(env_var) {
+        return Some(PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for name in names {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        let usr_bin = Path::new("/usr/bin").join(name);
+        if usr_bin.is_file() {
+            return Some(usr_bin);
+        }
+    }
+    None
+}
+
+const HOW_TO_GET_THEM: &str = "Run the tests with scripts/test.sh, which installs Chromium and \
+builds the SPA, or do it by hand: `apt-get install -y --no-install-recommends chromium \
+chromium-driver` and `scripts/build-frontend.sh`.";
+
+/// The browser, its driver and the built SPA, or a failure that says how to get them.
+struct Tools {
+    chromium: PathBuf,
+    chromedriver: PathBuf,
+    spa: PathBuf,
+}
+
+fn tools() -> Tools {
+    let spa = std::env::var("HERALD_SPA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace_root().join("frontend/dist"));
+    assert!(
+        spa.join("index.html").is_file(),
+        "the browser tests need the built SPA, but {} is missing. {HOW_TO_GET_THEM}",
+        spa.join("index.html").display()
+    );
+    let chromium = find_program("HERALD_CHROMIUM", &["chromium", "chromium-browser"])
+        .unwrap_or_else(|| {
+            panic!("the browser tests need Chromium (not found). {HOW_TO_GET_THEM}")
+        });
+    let chromedriver =
+        find_program("HERALD_CHROMEDRIVER", &["chromedriver"]).unwrap_or_else(|| {
+            panic!("the browser tests need chromedriver (not found). {HOW_TO_GET_THEM}")
+        });
+    Tools {
+        chromium,
+        chromedriver,
+        spa,
+    }
+}
+
+/// The real app serving the real SPA.
+async fn spawn_app_with_spa(tools: &Tools) -> TestApp {
+    let spa = tools.spa.display().to_string();
+    spawn_app_with(|env| {
+        env.insert("STATIC_DIR".into(), spa);
+    })
+    .await
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+/// One headless Chromium, driven through its own chromedriver.
+struct Browser {
+    client: Option<Client>,
+    driver: Child,
+    profile: PathBuf,
+    base: String,
+    /// Prefix of this test's screenshot files.
+    test: &'static str,
+}
+
+impl Browser {
+    async fn open(app: &TestApp, tools: &Tools, test: &'static str) -> Browser {
+        let port = free_port();
+        let driver = Command::new(&tools.chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {}: {e}. {HOW_TO_GET_THEM}",
+                    tools.chromedriver.display()
+                )
+            });
+        let profile =
+            std::env::temp_dir().join(format!("herald-chromium-{}", Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&profile).unwrap();
+        let mut browser = Browser {
+            client: None,
+            driver,
+            profile,
+            base: app.address.clone(),
+            test,
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while reqwest::get(format!("{url}/status")).await.is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not answer on {url} within 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": tools.chromium.display().to_string(),
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                    "--disable-sync",
+                    "--lang=en-US",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", browser.profile.display()),
+                ],
+                "prefs": { "intl.accept_languages": "en-US,en" }
+            }
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&url)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "chromedriver could not start {}: {e}. {HOW_TO_GET_THEM}",
+                    tools.chromium.display()
+                )
+            });
+        browser.client = Some(client);
+        browser
+    }
+
+    fn c(&self) -> &Client {
+        self.client.as_ref().expect("the session is open")
+    }
+
+    async fn goto(&self, path: &str) {
+        self.c()
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap_or_else(|e| panic!("open {path}: {e}"));
+    }
+
+    async fn path(&self) -> String {
+        let url = self.c().current_url().await.expect("current url");
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+
+    /// Waits until the address bar's path (and query) satisfies `check`.
+    async fn wait_path(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let path = self.path().await;
+            if check(&path) {
+                return path;
+            }
+            if Instant::now() > deadline {
+                self.shot("FAILED-wait-path").await;
+                panic!("waited for the path to be {what}; it is {path}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The first element matching `css`, waiting for it to appear.
+    async fn el(&self, css: &str) -> Element {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Ok(e) = self.c().find(Locator::Css(css)).await {
+                return e;
+            }
+            if Instant::now() > deadline {
+                self.shot("FAILED-find").await;
+                panic!("no element matches {css} on {}", self.path().await);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn count(&self, css: &str) -> usize {
+        self.c()
+            .find_all(Locator::Css(css))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0)
+    }
+
+    /// Waits until exactly `n` elements match `css`.
+    async fn wait_count(&self, css: &str, n: usize) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let found = self.count(css).await;
+            if found == n {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.shot("FAILED-count").await;
+                panic!("waited for {n} elements matching {css}; there are {found}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.el(css).await.text().await.unwrap_or_default()
+    }
+
+    /// Waits until the first element matching `css` contains `needle`.
+    async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Ok(e) = self.c().find(Locator::Css(css)).await {
+                if let Ok(text) = e.text().await {
+                    if text.contains(needle) {
+                        return text;
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                self.shot("FAILED-text").await;
+                let now = match self.c().find(Locator::Css(css)).await {
+                    Ok(e) => e.text().await.unwrap_or_default(),
+                    Err(_) => "<no such element>".into(),
+                };
+                panic!("waited for {css} to contain {needle:?}; it has {now:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.c()
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Clicks the first element matching `css` (scrolled to the middle of the window, so
+    /// the sticky header never covers it).
+    async fn click(&self, css: &str) {
+        let e = self.el(css).await;
+        let arg = serde_json::to_value(&e).unwrap();
+        self.js("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+            .await;
+        e.click()
+            .await
+            .unwrap_or_else(|err| panic!("click {css}: {err}"));
+    }
+
+    /// Types into a field, replacing what it held.
+    async fn fill(&self, css: &str, text: &str) {
+        let e = self.el(css).await;
+        e.clear()
+            .await
+            .unwrap_or_else(|err| panic!("clear {css}: {err}"));
+        if text.is_empty() {
+            // WebDriver's clear does not fire `input` as a keyboard would.
+            self.set_value(css, "").await;
+        } else {
+            e.send_keys(text)
+                .await
+                .unwrap_or_else(|err| panic!("type into {css}: {err}"));
+        }
+    }
+
+    /// Presses Enter in a field (submits its form).
+    async fn enter(&self, css: &str) {
+        let enter: char = Key::Enter.into();
+        self.el(css)
+            .await
+            .send_keys(&enter.to_string())
+            .await
+            .unwrap_or_else(|err| panic!("press Enter in {css}: {err}"));
+    }
+
+    /// Sets a field's value the way typing would end (for inputs such as
+    /// `datetime-local`, whose typing differs between locales).
+    async fn set_value(&self, css: &str, value: &str) {
+        let e = self.el(css).await;
+        self.js(
+            "const [el, v] = arguments; el.value = v; \
+             el.dispatchEvent(new Event('input', {bubbles: true})); \
+             el.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![serde_json::to_value(&e).unwrap(), json!(value)],
+        )
+        .await;
+    }
+
+    async fn select_label(&self, css: &str, label: &str) {
+        self.el(css)
+            .await
+            .select_by_label(label)
+            .await
+            .unwrap_or_else(|err| panic!("choose {label:?} in {css}: {err}"));
+    }
+
+    async fn local_storage(&self, key: &str) -> Option<String> {
+        self.js(
+            "return localStorage.getItem(arguments[0]);",
+            vec![json!(key)],
+        )
+        .await
+        .as_str()
+        .map(str::to_owned)
+    }
+
+    /// Saves `target/browser-screenshots/<test>-<name>.png`.
+    async fn shot(&self, name: &str) {
+        let Ok(png) = self.c().screenshot().await else {
+            return;
+        };
+        let dir = screenshot_dir();
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join(format!("{}-{name}.png", self.test)), png);
+    }
+
+    async fn close(mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = client.close().await;
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// Signs in through the form and waits for the mailings page.
+async fn sign_in(browser: &Browser, email: &str, password: &str) {
+    browser.goto("/login").await;
+    browser.fill("#email", email).await;
+    browser.fill("#password", password).await;
+    browser.enter("#password").await;
+    browser.wait_path("/mailings", |p| p == "/mailings").await;
+}
+
+/// A local date-time (`datetime-local` value) `days` from now, in the browser's zone.
+async fn local_input_in_days(browser: &Browser, days: i64) -> String {
+    browser
+        .js(
+            "const d = new Date(Date.now() + arguments[0] * 86400000); \
+             const p = (n) => String(n).padStart(2, '0'); \
+             return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;",
+            vec![json!(days)],
+        )
+        .await
+        .as_str()
+        .expect("a string")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let b = Browser::open(&app, &tools, "flow").await;
+    let email = format!(
+        "ann-{}@example.com",
+        &Uuid::new_v4().simple().to_string()[..8]
+    );
+
+    // Sign up.
+    b.goto("/").await;
+    b.wait_text("h1", "Keep your customers warm").await;
+    b.shot("01-home").await;
+    b.click("a.button[href='/register']").await;
+    b.wait_path("/register", |p| p == "/register").await;
+    b.fill("#full_name", "Ann Sender").await;
+    b.fill("#email", &email).await;
+    b.fill("#password", "short").await;
+    b.enter("#password").await;
+    // The server's field error appears under the password input, which takes the focus.
+    b.wait_text("#password-error", "at least 10 characters")
+        .await;
+    b.shot("02-register-error").await;
+    b.fill("#password", PASSWORD).await;
+    b.enter("#password").await;
+    b.wait_text("#register-done", &email).await;
+
+    // Confirm from the link in the captured email.
+    let token = app.token_from_email(&email, "/verify-email").await;
+    b.goto(&format!("/verify-email?token={token}")).await;
+    b.wait_text("#verify-ok", "confirmed").await;
+    b.shot("03-verified").await;
+
+    // Sign in (Enter submits).
+    b.click("#main a.button[href='/login']").await;
+    b.wait_path("/login", |p| p.starts_with("/login")).await;
+    b.shot("04-login").await;
+    b.fill("#email", &email).await;
+    b.fill("#password", PASSWORD).await;
+    b.enter("#password").await;
+    b.wait_path("/mailings", |p| p == "/mailings").await;
+    b.wait_text(".empty", "No mailings yet").await;
+    b.wait_text(".nav-user", "Ann Sender").await;
+
+    // Recipients: one through the form (after an inline error), more from CSV.
+    b.click("nav a[href='/recipients']").await;
+    b.wait_text(".empty", "no recipients yet").await;
+    b.click(".page-actions a[href='/recipients/new']").await;
+    b.fill("#email", "not-an-email").await;
+    b.fill("#full_name", "Broken").await;
+    b.enter("#full_name").await;
+    b.wait_text("#email-error", "not a valid email").await;
+    b.shot("05-recipient-error").await;
+    b.fill("#email", "reader-one@example.com").await;
+    b.fill("#full_name", "Reader One").await;
+    b.enter("#full_name").await;
+    b.wait_path("/recipients", |p| p == "/recipients").await;
+    b.wait_text("#recipients-table", "reader-one@example.com")
+        .await;
+
+    b.click("a[href='/recipients/import']").await;
+    b.el("#csv-text").await;
+    b.set_value(
+        "#csv-text",
+        "email,full_name,comment\nreader-two@example.com,Reader Two,VIP\nnot-an-email,Broken,\nreader-three@example.com,Reader Three,\n",
+    )
+    .await;
+    b.click("button[type='submit']").await;
+    b.wait_text("#import-created", "2").await;
+    b.wait_text("#import-errors", "email").await;
+    assert!(b.text("#import-errors tbody").await.starts_with('3'));
+    b.shot("06-import-report").await;
+
+    b.goto("/recipients").await;
+    b.wait_count("#recipients-table tbody tr", 3).await;
+    b.fill("#search", "two").await;
+    b.wait_count("#recipients-table tbody tr", 1).await;
+    b.wait_path("?q=two", |p| p == "/recipients?q=two").await;
+    b.fill("#search", "").await;
+    b.wait_count("#recipients-table tbody tr", 3).await;
+    b.shot("07-recipients").await;
+
+    // A message, previewed for a chosen recipient.
+    b.click("nav a[href='/messages']").await;
+    b.click(".page-actions a[href='/messages/new']").await;
+    b.fill("#subject", "News for {{ full_name }}").await;
+    b.fill("#body", "Dear {{ full_name }},\nthis goes to {{email}}.")
+        .await;
+    b.wait_text("#preview-subject", "News for Jane Doe").await;
+    b.select_label("#preview-recipient", "Reader Two <reader-two@example.com>")
+        .await;
+    b.wait_text("#preview-subject", "News for Reader Two").await;
+    b.wait_text("#preview-body", "this goes to reader-two@example.com.")
+        .await;
+    b.shot("08-message-editor").await;
+    b.click("button[type='submit']").await;
+    b.wait_path("/messages", |p| p == "/messages").await;
+    b.wait_text("#messages-table", "News for {{ full_name }}")
+        .await;
+
+    // A daily mailing starting tomorrow, to the chosen recipients.
+    b.click("nav a[href='/mailings']").await;
+    b.click(".page-actions a[href='/mailings/new']").await;
+    b.select_label("#message_id", "News for {{ full_name }}")
+        .await;
+    b.wait_count("#recipient-picker input.pick", 3).await;
+    b.click("#pick-page").await;
+    b.wait_text("#picked-count", "3").await;
+    let tomorrow = local_input_in_days(&b, 1).await;
+    b.set_value("#start_at", &tomorrow).await;
+    b.el("#periodicity")
+        .await
+        .select_by_value("daily")
+        .await
+        .unwrap();
+    b.shot("09-mailing-editor").await;
+    b.click("button[type='submit']").await;
+    let path = b
+        .wait_path("a mailing's page", |p| {
+            p.starts_with("/mailings/") && p.len() == "/mailings/".len() + 36
+        })
+        .await;
+    let mailing_id: Uuid = path["/mailings/".len()..].parse().unwrap();
+    b.wait_text("#mailing-title", "News for {{ full_name }}")
+        .await;
+    b.wait_text(".badges", "Created").await;
+    b.wait_text("#fact-recipients", "3").await;
+    b.wait_text("section .empty", "No runs yet").await;
+
+    // Send now: the run's attempts appear in the log without a reload.
+    b.click("#action-send").await;
+    b.wait_text("#action-done", "Sending has started").await;
+    b.wait_count("#attempts-table tr.attempt-success", 3).await;
+    b.wait_text("#runs-table", "By hand").await;
+    b.wait_text("#attempts-table", "reader-one@example.com")
+        .await;
+    b.wait_text(".badges", "Running").await;
+    b.shot("10-mailing-detail").await;
+    b.js(
+        "document.getElementById('runs-title').scrollIntoView();",
+        vec![],
+    )
+    .await;
+    b.shot("11-delivery-log").await;
+    // Every recipient got the message, rendered for them.
+    let mail = app
+        .smtp
+        .wait_for_email_to("reader-two@example.com", Duration::from_secs(10))
+        .await;
+    assert_eq!(mail.subject(), "News for Reader Two");
+    assert!(mail
+        .text_body()
+        .contains("this goes to reader-two@example.com."));
+
+    // The log's failure filter: nothing failed.
+    b.click("#attempts-failure").await;
+    b.wait_text("section .empty", "No delivery attempts").await;
+    b.click("#attempts-all").await;
+    b.wait_count("#attempts-table tr.attempt-success", 3).await;
+
+    // The list shows the mailing's status and the last run's counts.
+    b.click(".breadcrumb a[href='/mailings']").await;
+    b.wait_text("#mailings-table", "News for {{ full_name }}")
+        .await;
+    b.wait_text("#mailings-table", "Running").await;
+    b.wait_text("#mailings-table", "✓ 3").await;
+    b.shot("12-mailings").await;
+    b.el("#filter-status")
+        .await
+        .select_by_value("finished")
+        .await
+        .unwrap();
+    b.wait_text(".empty", "No mailing matches").await;
+    b.wait_path("?status=finished", |p| p.contains("status=finished"))
+        .await;
+
+    // Phone width.
+    b.c().set_window_size(390, 844).await.unwrap();
+    b.goto(&format!("/mailings/{mailing_id}")).await;
+    b.wait_count("#attempts-table tr.attempt-success", 3).await;
+    b.shot("13-mailing-detail-phone").await;
+    b.click(".nav-toggle").await;
+    b.wait_text("#nav-menu.open", "Recipients").await;
+    b.shot("14-menu-phone").await;
+    b.goto("/recipients").await;
+    b.wait_count("#recipients-table tbody tr", 3).await;
+    b.shot("15-recipients-phone").await;
+
+    // Sign out.
+    b.c().set_window_size(1280, 900).await.unwrap();
+    b.goto("/profile").await;
+    b.wait_text("#profile-email", &email).await;
+    b.shot("16-profile").await;
+    b.click("#sign-out").await;
+    b.wait_path("/", |p| p == "/").await;
+    b.wait_text("nav", "Sign in").await;
+    assert_eq!(b.local_storage("herald.refresh_token").await, None);
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_blocked_user_is_signed_out_at_their_next_action() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let manager = app.user_with_role("manager").await;
+    let user = app.signed_up_user().await;
+    let b = Browser::open(&app, &tools, "blocked").await;
+    sign_in(&b, &user.email, &user.password).await;
+    b.wait_text(".empty", "No mailings yet").await;
+
+    // A manager blocks the user (the block endpoint is not on this branch yet).
+    app.sql(&format!(
+        "UPDATE users SET blocked_at = now(), blocked_by = '{}' WHERE id = '{}'",
+        manager.id, user.id
+    ));
+
+    // Their next action is refused, the refresh too, and they are back at sign-in.
+    b.click("nav a[href='/recipients']").await;
+    b.wait_path("/login?next=…", |p| p.starts_with("/login?next="))
+        .await;
+    b.wait_text("#session-ended", "session has ended").await;
+    assert_eq!(b.local_storage("herald.access_token").await, None);
+    assert_eq!(b.local_storage("herald.refresh_token").await, None);
+    b.shot("01-signed-out").await;
+
+    // Signing in again says why it cannot.
+    b.fill("#email", &user.email).await;
+    b.fill("#password", &user.password).await;
+    b.enter("#password").await;
+    b.wait_text(".notice-error", "blocked").await;
+    b.shot("02-blocked").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_renewed_without_the_user_noticing() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let user = app.signed_up_user().await;
+    let b = Browser::open(&app, &tools, "refresh").await;
+    sign_in(&b, &user.email, &user.password).await;
+    let old_refresh = b.local_storage("herald.refresh_token").await;
+
+    b.js(
+        "localStorage.setItem('herald.access_token', 'expired.or.revoked');",
+        vec![],
+    )
+    .await;
+    b.click("nav a[href='/recipients']").await;
+    b.wait_text(".empty", "no recipients yet").await;
+    assert_eq!(b.path().await, "/recipients");
+    let access = b.local_storage("herald.access_token").await.unwrap();
+    assert_ne!(access, "expired.or.revoked");
+    assert_ne!(b.local_storage("herald.refresh_token").await, old_refresh);
+    b.close().await;
+}
+
+#[tokio::test]
+async fn the_language_switch_changes_the_texts_and_is_remembered() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let b = Browser::open(&app, &tools, "language").await;
+    b.goto("/").await;
+    b.wait_text("h1", "Keep your customers warm").await;
+    b.wait_text("nav", "Sign in").await;
+
+    b.click("#lang-ru").await;
+    b.wait_text("h1", "Напоминайте о себе клиентам").await;
+    b.wait_text("nav", "Войти").await;
+    assert_eq!(b.local_storage("herald.lang").await.as_deref(), Some("ru"));
+
+    // Remembered after a reload, and the page declares its language.
+    b.c().refresh().await.unwrap();
+    b.wait_text("h1", "Напоминайте о себе клиентам").await;
+    let lang = b.js("return document.documentElement.lang;", vec![]).await;
+    assert_eq!(lang, json!("ru"));
+    b.shot("01-home-ru").await;
+
+    b.goto("/login").await;
+    b.wait_text("label[for='email']", "Электронная почта").await;
+    b.fill("#email", "nobody@example.com").await;
+    b.fill("#password", "wrong-password-1").await;
+    b.enter("#password").await;
+    b.wait_text(".notice-error", "Неверный адрес или пароль")
+        .await;
+    b.shot("02-login-ru").await;
+
+    b.click("#lang-en").await;
+    b.wait_text("label[for='email']", "Email").await;
+    b.wait_text(".notice-error", "Wrong email or password")
+        .await;
+    b.c().refresh().await.unwrap();
+    b.wait_text("h1", "Sign in").await;
+    b.close().await;
+}
