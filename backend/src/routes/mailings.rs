@@ -83,8 +83,14 @@ async fn list_mailings(
     };
     let page = PageRequest::new(q.page, q.per_page);
     let (items, total) = db::run_blocking(&state.db, move |conn| {
-        let (rows, total) = db::mailings::list(conn, scope, &filter, page)?;
-        Ok::<_, mailings::MailingError>((mailings::view(conn, rows)?, total))
+        // One snapshot: a mailing's status and its last run must agree.
+        conn.build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(|conn| {
+                let (rows, total) = db::mailings::list(conn, scope, &filter, page)?;
+                Ok::<_, mailings::MailingError>((mailings::view(conn, rows)?, total))
+            })
     })
     .await?;
     Ok(web::Json(api::Page {
@@ -121,8 +127,13 @@ async fn get_mailing(
     let scope = caller.read_scope(Permission::MailingsViewAll, None)?;
     let id = id.into_inner();
     let m = db::run_blocking(&state.db, move |conn| {
-        let m = db::mailings::find(conn, scope, id)?;
-        Ok::<_, mailings::MailingError>(mailings::view(conn, vec![m])?.remove(0))
+        conn.build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(|conn| {
+                let m = db::mailings::find(conn, scope, id)?;
+                Ok::<_, mailings::MailingError>(mailings::view(conn, vec![m])?.remove(0))
+            })
     })
     .await?;
     Ok(web::Json(m))
