@@ -3,6 +3,9 @@
 #
 #   scripts/build-frontend.sh           full build: frontend/dist/{index.html, hashed assets}
 #   scripts/build-frontend.sh --check   only `cargo check` the SPA for wasm32 (fast, for CI)
+#   scripts/build-frontend.sh --if-changed
+#                                       full build, unless frontend/dist was built from
+#                                       exactly the current inputs (then a second at most)
 #
 # Steps of a full build:
 #   1. rustup target add wasm32-unknown-unknown (when missing)
@@ -38,12 +41,13 @@ WASM_TARGET=wasm32-unknown-unknown
 PROFILE="wasm-release"
 CRATE=herald-frontend
 
-usage() { sed -n '2,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 mode=build
 for arg in "$@"; do
   case "$arg" in
     --check) mode=check ;;
+    --if-changed) mode=if-changed ;;
     -h | --help) usage; exit 0 ;;
     *) echo "build-frontend.sh: unknown argument: $arg" >&2; usage >&2; exit 2 ;;
   esac
@@ -64,6 +68,28 @@ cd "$REPO"
 TOOLS="$REPO/.tools"
 export PATH="$TOOLS/bin:$PATH"
 started=$SECONDS
+
+# Everything the build reads, as one hash: sources, manifests, lock file, this script and
+# the knobs. frontend/dist/.inputs-sha256 records it; --if-changed compares.
+inputs_fingerprint() {
+  {
+    find frontend -path frontend/dist -prune -o -type f -print
+    find backend/api-types -type f
+    printf '%s\n' Cargo.toml Cargo.lock scripts/build-frontend.sh
+  } | LC_ALL=C sort | while IFS= read -r file; do
+    printf '%s  %s\n' "$(sha256sum <"$file" | cut -c1-64)" "$file"
+  done
+  printf 'HERALD_WASM_OPT=%s\n' "${HERALD_WASM_OPT:-auto}"
+}
+fingerprint="$(inputs_fingerprint | sha256sum | cut -c1-64)"
+if [[ "$mode" == if-changed ]]; then
+  if [[ -f frontend/dist/index.html && -f frontend/dist/.inputs-sha256 &&
+    "$(cat frontend/dist/.inputs-sha256)" == "$fingerprint" ]]; then
+    log "frontend/dist/ is up to date (built from the current sources)"
+    exit 0
+  fi
+  mode=build
+fi
 
 # --- 1. the wasm32 target --------------------------------------------------------------
 if command -v rustup >/dev/null 2>&1; then
@@ -241,6 +267,7 @@ css_name="$(hashed style css frontend/style.css)"
 substitute frontend/boot.js >"$stage/boot.js"
 boot_name="$(hashed boot js "$stage/boot.js")"
 substitute frontend/index.html >"$dist/index.html"
+echo "$fingerprint" >"$dist/.inputs-sha256"
 
 # A template edited so that a reference no longer matches would ship a blank page.
 if ! grep -q "'/$js_name'" "$dist/$boot_name" || ! grep -q "'/$wasm_name'" "$dist/$boot_name"; then

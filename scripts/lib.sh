@@ -4,6 +4,7 @@
 # What it does, in order of use:
 #   herald_ensure_packages   install (apt) only what is missing; touches apt not at all
 #                            when everything is already there
+#   herald_ensure_browser    the same for Chromium and chromedriver (the browser tests)
 #   herald_ensure_postgres   start the local PostgreSQL when 127.0.0.1:5432 does not answer
 #   herald_ensure_redis      start a local Redis when 127.0.0.1:6379 does not answer
 #   herald_resolve_pg        find a working way in: TCP as user postgres (trust auth), else
@@ -93,19 +94,18 @@ herald_apt_install() {
     herald_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
 }
 
-# Installs whatever herald_missing_packages reports; does nothing (no apt) otherwise.
-herald_ensure_packages() {
-    local missing
-    missing="$(herald_missing_packages | tr '\n' ' ')"
-    missing="${missing% }"
+# Installs the Debian packages named in $1 (space-separated); nothing when $1 is empty.
+# $2 says what they are for, in messages.
+herald_apt_install_missing() {
+    local missing="$1" purpose="$2"
     if [ -z "$missing" ]; then
-        herald_log "system packages: all present"
+        herald_log "$purpose: all present"
         return 0
     fi
     if [ "${HERALD_NO_APT:-0}" = 1 ] || ! command -v apt-get >/dev/null 2>&1; then
-        herald_die "missing system packages: $missing (install them, or their equivalents, and re-run)"
+        herald_die "missing $purpose: $missing (install them, or their equivalents, and re-run)"
     fi
-    herald_log "installing missing system packages: $missing"
+    herald_log "installing missing $purpose: $missing"
     # shellcheck disable=SC2086 # word splitting of the package list is intended
     {
         herald_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
@@ -116,6 +116,27 @@ herald_ensure_packages() {
         herald_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q || true
         herald_apt_install $missing || herald_die "apt-get install $missing failed"
     }
+}
+
+# Installs whatever herald_missing_packages reports; does nothing (no apt) otherwise.
+herald_ensure_packages() {
+    local missing
+    missing="$(herald_missing_packages | tr '\n' ' ')"
+    herald_apt_install_missing "${missing% }" "system packages"
+}
+
+# Headless Chromium and its WebDriver for the browser tests (backend/tests/api/browser.rs).
+# HERALD_CHROMIUM / HERALD_CHROMEDRIVER name other binaries; then nothing is installed.
+herald_ensure_browser() {
+    local missing=""
+    if [ -z "${HERALD_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1 &&
+        ! command -v chromium-browser >/dev/null 2>&1; then
+        missing="chromium"
+    fi
+    if [ -z "${HERALD_CHROMEDRIVER:-}" ] && ! command -v chromedriver >/dev/null 2>&1; then
+        missing="${missing:+$missing }chromium-driver"
+    fi
+    herald_apt_install_missing "$missing" "browser packages (Chromium, chromedriver)"
 }
 
 herald_pg_ready() {

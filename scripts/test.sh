@@ -2,9 +2,16 @@
 # Runs every check and every test. Fails fast, naming the step that failed.
 #
 #   scripts/test.sh                  services -> fmt -> clippy (backend) -> frontend check
-#                                    and clippy (wasm32) -> cargo test (unit + integration)
+#                                    and clippy (wasm32) -> Chromium + built SPA ->
+#                                    cargo test (unit, integration, browser)
 #   scripts/test.sh FILTER [ARGS]    extra arguments go to `cargo test`
-#   HERALD_TEST_SKIP_LINT=1 scripts/test.sh   skip fmt, clippy and the frontend check
+#   HERALD_TEST_SKIP_LINT=1 scripts/test.sh      skip fmt, clippy and the frontend check
+#   HERALD_TEST_SKIP_BROWSER=1 scripts/test.sh   skip the browser tests (and installing
+#                                    Chromium and building the SPA for them)
+#
+# The browser tests (backend/tests/api/browser.rs) drive headless Chromium against the
+# real SPA: Chromium and chromedriver are installed with apt when missing, and the SPA is
+# built with scripts/build-frontend.sh --if-changed (a no-op when frontend/dist is current).
 #
 # The tests create and drop their own uniquely named databases through
 # HERALD_TEST_DATABASE_URL (a server URL) and use HERALD_TEST_REDIS_URL; both are exported
@@ -16,7 +23,7 @@ source scripts/lib.sh
 
 case "${1:-}" in
     -h | --help)
-        sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
 esac
@@ -72,8 +79,27 @@ else
     phase_done frontend
 fi
 
-# 5. Every test: unit tests, doc tests, and the integration binary backend/tests/api.
-step test cargo test -p herald -p herald-api-types "$@"
+# 5. What the browser tests need: Chromium, chromedriver and the built SPA.
+skip_browser=()
+if [ "${HERALD_TEST_SKIP_BROWSER:-0}" = 1 ]; then
+    herald_log "HERALD_TEST_SKIP_BROWSER=1: skipping the browser tests"
+    # After the caller's own `--` if there is one; else open the test binary's arguments.
+    skip_browser=(-- --skip browser::)
+    for arg in "$@"; do
+        if [ "$arg" = -- ]; then
+            skip_browser=(--skip browser::)
+            break
+        fi
+    done
+else
+    step browser-packages herald_ensure_browser
+    step frontend-build bash scripts/build-frontend.sh --if-changed
+    phase_done browser-setup
+fi
+
+# 6. Every test: unit tests (the SPA's pure ones run natively too), doc tests, and the
+#    integration binary backend/tests/api (with the browser tests in its `browser` module).
+step test cargo test -p herald -p herald-api-types -p herald-frontend "$@" "${skip_browser[@]}"
 phase_done test
 
 printf '\nAll checks passed in %ds.\n' "$SECONDS" >&2

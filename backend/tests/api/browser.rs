@@ -125,6 +125,16 @@ struct Browser {
 
 impl Browser {
     async fn open(app: &TestApp, tools: &Tools, test: &'static str) -> Browser {
+        Browser::open_with(app, tools, test, &[]).await
+    }
+
+    /// With extra Chromium flags (e.g. `--force-dark-mode`).
+    async fn open_with(
+        app: &TestApp,
+        tools: &Tools,
+        test: &'static str,
+        extra_args: &[&str],
+    ) -> Browser {
         let port = free_port();
         let driver = Command::new(&tools.chromedriver)
             .arg(format!("--port={port}"))
@@ -176,6 +186,10 @@ impl Browser {
                 "prefs": { "intl.accept_languages": "en-US,en" }
             }
         });
+        let mut capabilities = capabilities;
+        if let Some(args) = capabilities["goog:chromeOptions"]["args"].as_array_mut() {
+            args.extend(extra_args.iter().map(|a| json!(a)));
+        }
         let Value::Object(capabilities) = capabilities else {
             unreachable!()
         };
@@ -596,23 +610,33 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
     b.wait_path("?status=finished", |p| p.contains("status=finished"))
         .await;
 
+    // The same page in Russian: texts, dates and numbers follow the language.
+    b.goto(&format!("/mailings/{mailing_id}")).await;
+    b.click("#lang-ru").await;
+    b.wait_text("#action-send", "Отправить сейчас").await;
+    b.wait_text("#runs-table", "Вручную").await;
+    b.wait_text("#fact-next-run", "г.").await;
+    b.shot("13-mailing-detail-ru").await;
+    b.click("#lang-en").await;
+    b.wait_text("#action-send", "Send now").await;
+
     // Phone width.
     b.c().set_window_size(390, 844).await.unwrap();
     b.goto(&format!("/mailings/{mailing_id}")).await;
     b.wait_count("#attempts-table tr.attempt-success", 3).await;
-    b.shot("13-mailing-detail-phone").await;
+    b.shot("14-mailing-detail-phone").await;
     b.click(".nav-toggle").await;
     b.wait_text("#nav-menu.open", "Recipients").await;
-    b.shot("14-menu-phone").await;
+    b.shot("15-menu-phone").await;
     b.goto("/recipients").await;
     b.wait_count("#recipients-table tbody tr", 3).await;
-    b.shot("15-recipients-phone").await;
+    b.shot("16-recipients-phone").await;
 
     // Sign out.
     b.c().set_window_size(1280, 900).await.unwrap();
     b.goto("/profile").await;
     b.wait_text("#profile-email", &email).await;
-    b.shot("16-profile").await;
+    b.shot("17-profile").await;
     b.click("#sign-out").await;
     b.wait_path("/", |p| p == "/").await;
     b.wait_text("nav", "Sign in").await;
@@ -714,4 +738,13 @@ async fn the_language_switch_changes_the_texts_and_is_remembered() {
     b.c().refresh().await.unwrap();
     b.wait_text("h1", "Sign in").await;
     b.close().await;
+
+    // The dark colour scheme, for a look at it.
+    let dark = Browser::open_with(&app, &tools, "language", &["--force-dark-mode"]).await;
+    dark.goto("/register").await;
+    dark.fill("#email", "not-an-email").await;
+    dark.enter("#email").await;
+    dark.wait_text("#email-error", "not a valid email").await;
+    dark.shot("03-register-dark").await;
+    dark.close().await;
 }

@@ -92,11 +92,31 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
         },
     );
 
-    // Live progress: poll while the newest run is unfinished.
-    let running = mailing
+    // Live progress: poll while the newest run is unfinished, as the mailing or the run
+    // list last told (they are fetched side by side, so either may be the fresher).
+    // `None` until the mailing is loaded; then its newest run, if any, and whether it ended.
+    let last_run = mailing
         .data()
-        .and_then(|m| m.last_run.as_ref().map(|r| r.finished_at.is_none()))
-        .unwrap_or(false);
+        .map(|m| m.last_run.as_ref().map(|r| (r.id, r.finished_at.is_some())));
+    let running = last_run.flatten().is_some_and(|(_, finished)| !finished)
+        || runs
+            .data()
+            .is_some_and(|page| page.items.iter().any(|r| r.finished_at.is_none()));
+    {
+        // When the newest run changes or ends, the lists load once more, so the last
+        // poll's rows are never the final word.
+        let (runs, attempts) = (runs.clone(), attempts.clone());
+        let seen = use_mut_ref(|| None::<Option<(Uuid, bool)>>);
+        use_effect_with(last_run, move |last_run| {
+            if let Some(current) = *last_run {
+                let before = seen.borrow_mut().replace(current);
+                if before.is_some_and(|before| before != current) {
+                    runs.reload();
+                    attempts.reload();
+                }
+            }
+        });
+    }
     {
         let (mailing, runs, attempts) = (mailing.clone(), runs.clone(), attempts.clone());
         use_effect_with(running, move |running| {
