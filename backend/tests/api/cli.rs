@@ -54,11 +54,20 @@ async fn send_runs_a_mailing_from_the_terminal_and_refuses_a_disabled_one() {
         &json!({}),
     )
     .await;
-    let out = herald(&app, &["send", &m.id.to_string()]).await;
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("disabled"));
-    let out = herald(&app, &["send", &uuid::Uuid::new_v4().to_string()]).await;
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // The refusals, in-process: `main` maps `Refused` to exit code 1 (the process-level
+    // exit code is checked by the import test below). Spawning a process for these
+    // short runs was killed by a signal, rarely, under heavy parallel load: under
+    // investigation, see the issue note.
+    for (id, why) in [(m.id, "disabled"), (uuid::Uuid::new_v4(), "no mailing")] {
+        let err = herald::commands::send(&app.state, id)
+            .await
+            .expect_err("refused");
+        assert!(
+            err.downcast_ref::<herald::commands::Refused>().is_some(),
+            "{err:#}"
+        );
+        assert!(err.to_string().contains(why), "{err:#}");
+    }
 }
 
 #[tokio::test]
