@@ -29,7 +29,9 @@ pub fn build_pool(url: &SecretString, size: u32) -> Result<DbPool, diesel::r2d2:
     let manager = ConnectionManager::<PgConnection>::new(url.expose_secret());
     Pool::builder()
         .max_size(size.max(1))
-        .min_idle(Some(1))
+        // No background replenishing: a short-lived CLI process could otherwise exit
+        // while a pool thread is inside libpq's connect, and die by a signal at exit.
+        .min_idle(Some(0))
         .connection_timeout(std::time::Duration::from_secs(5))
         .build(manager)
 }

@@ -55,9 +55,7 @@ async fn send_runs_a_mailing_from_the_terminal_and_refuses_a_disabled_one() {
     )
     .await;
     // The refusals, in-process: `main` maps `Refused` to exit code 1 (the process-level
-    // exit code is checked by the import test below). Spawning a process for these
-    // short runs was killed by a signal, rarely, under heavy parallel load: under
-    // investigation, see the issue note.
+    // exit code is checked by the import test below).
     for (id, why) in [(m.id, "disabled"), (uuid::Uuid::new_v4(), "no mailing")] {
         let err = herald::commands::send(&app.state, id)
             .await
