@@ -3,11 +3,14 @@
 #
 #   scripts/test.sh                  services -> fmt -> clippy (backend) -> frontend check
 #                                    and clippy (wasm32) -> Chromium + built SPA ->
-#                                    cargo test (unit, integration, browser)
+#                                    cargo test (unit, integration, browser) ->
+#                                    robustness (OpenAPI + compose validators, API fuzzing)
 #   scripts/test.sh FILTER [ARGS]    extra arguments go to `cargo test`
 #   HERALD_TEST_SKIP_LINT=1 scripts/test.sh      skip fmt, clippy and the frontend check
 #   HERALD_TEST_SKIP_BROWSER=1 scripts/test.sh   skip the browser tests (and installing
 #                                    Chromium and building the SPA for them)
+#   HERALD_TEST_SKIP_FUZZ=1 scripts/test.sh      skip scripts/robustness.sh (also skipped
+#                                    when a FILTER is given)
 #
 # The browser tests (backend/tests/api/browser.rs) drive headless Chromium against the
 # real SPA: Chromium and chromedriver are installed with apt when missing, and the SPA is
@@ -23,7 +26,7 @@ source scripts/lib.sh
 
 case "${1:-}" in
     -h | --help)
-        sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
 esac
@@ -101,5 +104,15 @@ fi
 #    integration binary backend/tests/api (with the browser tests in its `browser` module).
 step test cargo test -p herald -p herald-api-types -p herald-frontend "$@" "${skip_browser[@]}"
 phase_done test
+
+# 7. Robustness: the OpenAPI document and the compose file pass their validators, and a
+#    property-based fuzz run (schemathesis, fixed seed) over the real API finds no 5xx
+#    and no answer off the schema. Skipped when a test filter was given.
+if [ $# -gt 0 ] || [ "${HERALD_TEST_SKIP_FUZZ:-0}" = 1 ]; then
+    herald_log "test filter given (or HERALD_TEST_SKIP_FUZZ=1): skipping scripts/robustness.sh"
+else
+    step robustness bash scripts/robustness.sh
+    phase_done robustness
+fi
 
 printf '\nAll checks passed in %ds.\n' "$SECONDS" >&2

@@ -120,6 +120,11 @@ impl Cache {
         )
     }
 
+    /// Whether a Redis server is configured (it may still be down).
+    pub fn enabled(&self) -> bool {
+        self.pool.is_some()
+    }
+
     /// The key prefix (other Redis users, e.g. the login throttle, share it).
     pub fn prefix(&self) -> &str {
         &self.prefix

@@ -22,8 +22,12 @@ use herald_api_types::Problem;
 
 use crate::db::DbError;
 
+/// The media type of every error answer.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
 /// Field name -> messages, the body of a 422.
 #[derive(Debug, Default, Clone, PartialEq)]
+
 pub struct FieldErrors(BTreeMap<String, Vec<String>>);
 
 impl FieldErrors {
@@ -184,7 +188,7 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut res = HttpResponse::build(self.status_code());
-        res.content_type("application/problem+json");
+        res.content_type(PROBLEM_JSON);
         if let ApiError::TooManyRequests { retry_after_secs } = self {
             res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
@@ -205,6 +209,15 @@ impl From<DbError> for ApiError {
             }
             DbError::Query(E::DatabaseError(K::ForeignKeyViolation, info)) => {
                 ApiError::Conflict(conflict_detail(info.constraint_name(), "is still in use"))
+            }
+            // PostgreSQL text cannot hold U+0000 (the only byte a Rust string can carry that
+            // it refuses): the caller's input, wherever it came from (body, query, CSV).
+            DbError::Query(E::DatabaseError(K::Unknown, info))
+                if info
+                    .message()
+                    .starts_with("invalid byte sequence for encoding") =>
+            {
+                ApiError::BadRequest("text must not contain the NUL character (U+0000)".into())
             }
             DbError::Query(E::DatabaseError(K::ClosedConnection, _)) | DbError::Pool(_) => {
                 ApiError::Unavailable(e.to_string())
@@ -309,7 +322,7 @@ pub fn problem_for_bare_errors<B: actix_web::body::MessageBody + 'static>(
             let already = res
                 .headers()
                 .get(header::CONTENT_TYPE)
-                .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+                .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
             if already {
                 return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
             }
@@ -328,7 +341,7 @@ pub fn problem_for_bare_errors<B: actix_web::body::MessageBody + 'static>(
                     new.insert_header((name, v.clone()));
                 }
             }
-            let new = new.content_type("application/problem+json").json(problem);
+            let new = new.content_type(PROBLEM_JSON).json(problem);
             Ok(ErrorHandlerResponse::Response(
                 actix_web::dev::ServiceResponse::new(req, new).map_into_right_body(),
             ))

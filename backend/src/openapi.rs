@@ -72,9 +72,54 @@ where
 }
 
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, api) =
+    let (_, mut api) =
         register(App::new().into_utoipa_app().openapi(ApiDoc::openapi())).split_for_parts();
+    describe_responses(&mut api);
     api
+}
+
+/// Two touches utoipa cannot express per route:
+/// - OpenAPI requires a description on every response; utoipa leaves it out unless the
+///   route gives one. The status's reason phrase ("Not Found") stands in for those.
+/// - Every error answer is RFC 7807 `application/problem+json` (see `error.rs`), while
+///   `body = api::Problem` documents `application/json`.
+fn describe_responses(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for item in api.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+            &mut item.head,
+            &mut item.options,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for (status, response) in operation.responses.responses.iter_mut() {
+                if let RefOr::T(response) = response {
+                    let error = status.starts_with('4') || status.starts_with('5');
+                    if error {
+                        if let Some(json) = response.content.shift_remove("application/json") {
+                            response
+                                .content
+                                .insert(crate::error::PROBLEM_JSON.to_owned(), json);
+                        }
+                    }
+                    if response.description.is_empty() {
+                        response.description = status
+                            .parse::<u16>()
+                            .ok()
+                            .and_then(|s| actix_web::http::StatusCode::from_u16(s).ok())
+                            .and_then(|s| s.canonical_reason())
+                            .unwrap_or("Response")
+                            .to_owned();
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub fn document_json() -> String {

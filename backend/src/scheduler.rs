@@ -109,6 +109,7 @@ async fn run(state: AppState, instance: String, mut stop: watch::Receiver<bool>)
             _ = tokio::time::sleep(interval) => {}
         }
     }
+    dispatcher.begin_shutdown();
     let _ = sender.await;
     tracing::info!("scheduler stopped");
 }

@@ -21,6 +21,7 @@ use crate::{
     metrics, openapi, routes,
     scheduler::{self, SchedulerHandle},
     state::AppState,
+    telemetry::request,
 };
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
@@ -136,18 +137,58 @@ impl Application {
         self.scheduler.take()
     }
 
-    /// Serves until the server stops (SIGINT/SIGTERM), then stops the scheduler, letting
-    /// in-flight sends finish and be recorded (bounded) and releasing leases.
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully: the HTTP server stops
+    /// accepting and finishes the requests in progress while the scheduler stops taking
+    /// work, lets the sends on the wire finish and be recorded (bounded), and releases
+    /// its leases. Returns once both are done.
+    ///
+    /// The signals are handled here, not by actix: actix stops the whole System on a
+    /// signal, which would drop the scheduler's arbiter mid-send.
     pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
-        let result = self.server.await;
-        if let Some(mut scheduler) = self.scheduler.take() {
-            tokio::task::spawn_blocking(move || {
-                scheduler.shutdown(std::time::Duration::from_secs(30))
-            })
+        let handle = self.server.handle();
+        let mut server = std::pin::pin!(self.server);
+        let result = tokio::select! {
+            result = &mut server => result,
+            signal = shutdown_signal() => {
+                tracing::info!(signal, "shutting down: finishing requests and sends in progress");
+                let stop_http = handle.stop(true);
+                let (result, ..) = tokio::join!(server, stop_http, stop_scheduler(self.scheduler.take()));
+                result
+            }
+        };
+        stop_scheduler(self.scheduler.take()).await;
+        tracing::info!("stopped");
+        result
+    }
+}
+
+/// Stops the scheduler, if any, waiting up to the shutdown bound.
+async fn stop_scheduler(scheduler: Option<SchedulerHandle>) {
+    if let Some(mut scheduler) = scheduler {
+        tokio::task::spawn_blocking(move || scheduler.shutdown(SCHEDULER_SHUTDOWN))
             .await
             .ok();
+    }
+}
+
+/// How long shutdown waits for in-flight sends to finish and be recorded.
+const SCHEDULER_SHUTDOWN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Resolves with the signal's name on the first SIGTERM or SIGINT.
+async fn shutdown_signal() -> &'static str {
+    use tokio::signal::unix::{signal, SignalKind};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut term), Ok(mut int)) => tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        },
+        _ => {
+            tracing::warn!("cannot listen for signals; stop the process with SIGKILL");
+            std::future::pending().await
         }
-        result
     }
 }
 
@@ -158,7 +199,8 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         let app = App::new()
             .wrap(error::problem_for_bare_errors())
             .wrap(middleware::Compress::default())
-            .wrap(TracingLogger::default())
+            .wrap(middleware::from_fn(request::echo_header))
+            .wrap(TracingLogger::<request::HeraldRootSpan>::new())
             .wrap(middleware::from_fn(metrics::track))
             .app_data(data.clone())
             .app_data(error::json_config())
@@ -177,6 +219,9 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .route("/{tail:.*}", web::get().to(routes::spa::serve))
     })
     .listen(listener)?
+    // Application::run_until_stopped handles SIGTERM/SIGINT (see there).
+    .disable_signals()
+    .shutdown_timeout(30)
     .run();
     Ok(server)
 }

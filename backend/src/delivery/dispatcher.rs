@@ -10,7 +10,10 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
     time::Duration,
 };
 
@@ -18,6 +21,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use futures_util::{stream, StreamExt};
 use tokio::{sync::watch, task::JoinHandle};
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::{
@@ -59,13 +63,15 @@ pub struct Dispatcher {
     batch: i64,
     /// Compiled templates by message id, valid while the message's updated_at matches.
     cache: Mutex<TemplateCache>,
+    /// Set at shutdown: sends not yet begun are handed back instead of started.
+    stopping: AtomicBool,
 }
 
 /// Result of one send, before it becomes an [`Outcome`].
 enum SendResult {
     Sent(String),
     Failed(MailError),
-    /// The breaker is open: put back untouched.
+    /// The breaker is open or we are shutting down: put back untouched.
     Deferred,
     /// Nobody to send to any more (client deleted or unsubscribed since the run began).
     Skipped,
@@ -79,7 +85,8 @@ impl Dispatcher {
                 mail.breaker_threshold,
                 mail.breaker_cooldown,
             )),
-            rate: SendRate::new(mail.rate_per_sec),
+            rate: SendRate::new(mail.rate_per_sec, &state.cache),
+            stopping: AtomicBool::new(false),
             batch: mail.batch_size.max(1) as i64,
             instance,
             state,
@@ -89,6 +96,16 @@ impl Dispatcher {
 
     pub fn instance(&self) -> &str {
         &self.instance
+    }
+
+    /// Shutdown begins: sends already on the wire finish (bounded by the SMTP timeout)
+    /// and are recorded; the rest of the batch is put back as pending, untouched.
+    pub fn begin_shutdown(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+    }
+
+    fn stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
     }
 
     async fn lease(&self, limit: i64) -> Result<Vec<Leased>, DbError> {
@@ -175,6 +192,9 @@ impl Dispatcher {
     }
 
     async fn send_one(&self, d: &Leased, templates: &Templates, probe: bool) -> SendResult {
+        if self.stopping() {
+            return SendResult::Deferred;
+        }
         let Some(token) = d.unsubscribe_token.as_deref() else {
             return SendResult::Skipped;
         };
@@ -208,6 +228,9 @@ impl Dispatcher {
             Err(e) => return SendResult::Failed(MailError::Permanent(e.to_string())),
         };
         self.rate.acquire().await;
+        if self.stopping() {
+            return SendResult::Deferred;
+        }
         let result = self.state.mailer.send(message).await;
         match &result {
             Err(MailError::Connection(_)) => self.breaker.on_connection_failure(),
@@ -261,9 +284,18 @@ impl Dispatcher {
         let concurrency = self.state.settings.mail.concurrency.max(1);
         let templates = &templates;
         Ok(stream::iter(leased)
-            .map(|d| async move {
-                let r = self.send_one(&d, templates, probe).await;
-                self.outcome(d, r)
+            .map(|d| {
+                // Log lines about this send name its run, mailing and delivery.
+                let run = tracing::info_span!("run", run = %d.run_id, mailing = %d.mailing_id);
+                let span = tracing::info_span!(parent: &run, "send", delivery = %d.id);
+                async move {
+                    let r = self.send_one(&d, templates, probe).await;
+                    if let SendResult::Failed(e) = &r {
+                        tracing::debug!(error = %e, "send failed");
+                    }
+                    self.outcome(d, r)
+                }
+                .instrument(span)
             })
             .buffer_unordered(concurrency)
             .collect()

@@ -151,5 +151,24 @@ mod tests {
                 let _ = t.render(&name, "e@example.com");
             }
         }
+
+        #[test]
+        fn a_recipients_name_is_text_everywhere(name in "(?s).{0,60}") {
+            let t = MessageTemplate::compile(
+                "Hello {{ full_name }}",
+                "{{ full_name }}",
+                Some("<p>{{ full_name }}</p>"),
+            )
+            .unwrap();
+            let r = t.render(&name, "e@example.com").unwrap();
+            // Plain text carries the name as it is.
+            prop_assert_eq!(&r.text, &name);
+            // The subject is one header line whatever the name holds.
+            prop_assert!(!r.subject.contains(['\r', '\n']));
+            // In HTML the name can never open, close or break out of markup.
+            let html = r.html.unwrap();
+            let inner = &html["<p>".len()..html.len() - "</p>".len()];
+            prop_assert!(!inner.contains(['<', '>', '"']), "{}", inner);
+        }
     }
 }

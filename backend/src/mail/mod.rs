@@ -2,6 +2,7 @@
 //! transport that logs each email and saves it as an `.eml` file when no SMTP server
 //! is configured (like Django's console backend), so a fresh checkout just works.
 
+pub mod reply;
 pub mod smtp;
 pub mod templates;
 
@@ -206,17 +207,9 @@ pub fn lettre_url(raw: &str) -> Result<String, MailSetupError> {
     Ok(s)
 }
 
-/// 4xx -> temporary, 5xx -> permanent, everything else (network, timeout, a reply
-/// that does not parse) -> connection-level.
+/// See [`reply::classify`].
 fn classify(e: &lettre::transport::smtp::Error) -> MailError {
-    let text = error_text(e);
-    if e.is_permanent() {
-        MailError::Permanent(text)
-    } else if e.is_transient() {
-        MailError::Temporary(text)
-    } else {
-        MailError::Connection(text)
-    }
+    reply::classify(e, error_text(e))
 }
 
 /// The text the attempt log shows: an SMTP reply as `451 4.4.0 try again later`,

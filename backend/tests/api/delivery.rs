@@ -318,57 +318,25 @@ async fn a_killed_process_resumes_its_run_after_restart_without_losing_anyone() 
     let user = app.signed_up_user().await;
     // Only the separate `herald serve` processes below may send.
     app.stop_scheduler();
-    let mut csv = String::from("email,full_name,comment\n");
-    for i in 0..40 {
-        csv.push_str(&format!("crash{i}@example.com,Crash {i},\n"));
-    }
-    app.http
-        .post(app.url("/api/v1/clients/import"))
-        .bearer_auth(&user.token)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
+    app.import_audience(&user, "crash", 40).await;
     let message = app.create_message(&user, "Crash test").await;
     let m = app.create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ahead(1), "periodicity": "once"})).await;
 
     app.smtp
         .set_default_fault(Some(Fault::SlowReply(Duration::from_millis(150))));
-    let spawn = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
-            .arg("serve")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", &app.db.url)
-            .env("BIND", "127.0.0.1:0")
-            .env("SMTP_URL", app.smtp.url())
-            .env("JWT_SECRET", "test-secret-that-is-at-least-32-bytes-long")
-            .env("SCHEDULER_INTERVAL_SECS", "0.1")
-            .env("MAIL_CONCURRENCY", "2")
-            .env("MAIL_BATCH_SIZE", "10")
-            .env("INSTANCE_ID", "crash-test-instance")
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start herald serve")
-    };
-    let mut child = spawn();
+    let settings = [("MAIL_CONCURRENCY", "2"), ("MAIL_BATCH_SIZE", "10")];
+    let mut first = app.serve_process("crash-test-instance", &settings);
     eventually("some emails to go out", Duration::from_secs(30), || async {
         (app.smtp.email_count() >= 10).then_some(())
     })
     .await;
-    child.kill().expect("kill -9"); // SIGKILL: no chance to release leases
-    child.wait().unwrap();
+    first.kill(); // SIGKILL: no chance to release leases
     let before = app.smtp.email_count();
     assert!(before < 41, "the run was cut short ({before} emails)");
 
     app.smtp.set_default_fault(None);
-    let mut child = spawn();
+    let _second = app.serve_process("crash-test-instance", &settings);
     let m = app.settled(&user, m.id).await;
-    child.kill().ok();
-    child.wait().ok();
     assert_eq!(m.last_run.unwrap().sent, 40);
     let mut seen: HashMap<String, Vec<String>> = HashMap::new();
     for e in app.smtp.emails() {

@@ -100,3 +100,33 @@ async fn unknown_api_paths_and_methods_are_problems_not_the_spa() {
         .unwrap()
         .starts_with("application/problem+json"));
 }
+
+#[tokio::test]
+async fn text_with_a_nul_character_is_refused_and_nothing_stored_changes() {
+    // Found by the schemathesis run: PostgreSQL cannot store U+0000.
+    let app = spawn_app().await;
+    let user = app.signed_up_user().await;
+    let message = app.create_message(&user, "Kept").await;
+    let res = app
+        .put(
+            &format!("/api/v1/messages/{}", message.id),
+            Some(&user.token),
+            &serde_json::json!({"subject": "Bad\u{0}", "body": "x\u{0}y"}),
+        )
+        .await;
+    let p = assert_problem(res, StatusCode::BAD_REQUEST).await;
+    assert!(p.detail.unwrap_or_default().contains("NUL"));
+    let kept: herald_api_types::Message = app
+        .get(
+            &format!("/api/v1/messages/{}", message.id),
+            Some(&user.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept.subject, "Kept");
+
+    let res = app.get("/api/v1/clients?q=a%00b", Some(&user.token)).await;
+    assert_problem(res, StatusCode::BAD_REQUEST).await;
+}

@@ -345,6 +345,145 @@ impl TestApp {
         diesel::sql_query(statement).execute(&mut conn).unwrap()
     }
 
+    /// The value of a `SELECT count(*) ...` (or any one-bigint query) on this database.
+    pub fn count(&self, query: &str) -> i64 {
+        let mut conn = PgConnection::establish(&self.db.url).unwrap();
+        diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+            "({query})"
+        )))
+        .get_result(&mut conn)
+        .unwrap()
+    }
+
+    /// A user with `n` recipients `{prefix}{i}@example.com`, imported in one CSV request.
+    pub async fn import_audience(&self, user: &TestUser, prefix: &str, n: usize) {
+        let mut csv = String::from("email,full_name,comment\n");
+        for i in 0..n {
+            csv.push_str(&format!("{prefix}{i}@example.com,Reader {i},\n"));
+        }
+        let res = self
+            .http
+            .post(self.url("/api/v1/clients/import"))
+            .bearer_auth(&user.token)
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+    }
+
+    /// How many emails each recipient whose address starts with `prefix` received.
+    pub fn emails_per_recipient(&self, prefix: &str) -> HashMap<String, usize> {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for e in self.smtp.emails() {
+            for r in e.rcpt_to.into_iter().filter(|r| r.starts_with(prefix)) {
+                *seen.entry(r).or_default() += 1;
+            }
+        }
+        seen
+    }
+
+    /// A real `herald serve` process on this app's database and SMTP server, named
+    /// `instance` in delivery leases, with `extra` settings on top of this app's.
+    pub fn serve_process(&self, instance: &str, extra: &[(&str, &str)]) -> ServeProcess {
+        let port = free_port();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_herald"));
+        cmd.arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .envs(&self.env)
+            .env("BIND", format!("127.0.0.1:{port}"))
+            .env("INSTANCE_ID", instance)
+            .env("RUST_LOG", "warn")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        if extra.iter().any(|(k, _)| *k == "LOG_FORMAT") {
+            cmd.stdout(std::process::Stdio::piped());
+        }
+        ServeProcess {
+            child: cmd.spawn().expect("start herald serve"),
+            address: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A `herald serve` child process; killed (SIGKILL) if still running when dropped.
+pub struct ServeProcess {
+    pub child: std::process::Child,
+    pub address: String,
+}
+
+impl ServeProcess {
+    /// Waits until the process answers its liveness probe.
+    pub async fn ready(&mut self) {
+        let url = format!("{}/health/live", self.address);
+        let http = reqwest::Client::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("herald serve exited early: {status}");
+            }
+            if let Ok(res) = http.get(&url).send().await {
+                if res.status().is_success() {
+                    return;
+                }
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "herald serve never listened"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// SIGTERM, then waits (bounded) for the exit status.
+    pub async fn terminate(&mut self, within: Duration) -> std::process::ExitStatus {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("send SIGTERM");
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for herald serve") {
+                return status;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "herald serve still running {within:?} after SIGTERM"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// SIGKILL: no chance to clean anything up.
+    pub fn kill(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+impl TestApp {
     pub async fn create_client(&self, user: &TestUser, email: &str, name: &str) -> api::Client {
         let res = self
             .post(
