@@ -16,7 +16,8 @@ use crate::pages::{
     recipients::{form::RecipientForm, import::RecipientImport, Recipients},
     register::Register,
     reset_password::ResetPassword,
-    soon::{Blog, Posts, Roles, Stats, Users},
+    soon::{Blog, Posts, Roles, Users},
+    stats::Stats,
     verify_email::VerifyEmail,
 };
 use crate::session::{RequireAuth, SessionProvider};

@@ -10,4 +10,5 @@ pub mod recipients;
 pub mod register;
 pub mod reset_password;
 pub mod soon;
+pub mod stats;
 pub mod verify_email;

@@ -8,31 +8,25 @@ use crate::components::placeholder::Placeholder;
 use crate::i18n::use_i18n;
 
 #[component]
-pub fn Stats() -> Html {
-    let t = use_i18n().t();
-    html! { <Placeholder title={t.stats_title} planned={t.stats_soon} /> }
-}
-
-#[component]
 pub fn Blog() -> Html {
     let t = use_i18n().t();
-    html! { <Placeholder title={t.blog_title} planned={t.blog_soon} /> }
+    html! { <Placeholder title={t.blog_title} planned={t.blog_lead} /> }
 }
 
 #[component]
 pub fn Users() -> Html {
     let t = use_i18n().t();
-    html! { <Placeholder title={t.users_title} planned={t.users_soon} /> }
+    html! { <Placeholder title={t.users_title} planned={t.blog_lead} /> }
 }
 
 #[component]
 pub fn Roles() -> Html {
     let t = use_i18n().t();
-    html! { <Placeholder title={t.roles_title} planned={t.roles_soon} /> }
+    html! { <Placeholder title={t.roles_title} planned={t.blog_lead} /> }
 }
 
 #[component]
 pub fn Posts() -> Html {
     let t = use_i18n().t();
-    html! { <Placeholder title={t.posts_title} planned={t.posts_soon} /> }
+    html! { <Placeholder title={t.posts_title} planned={t.blog_lead} /> }
 }
