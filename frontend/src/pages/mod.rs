@@ -1,10 +1,12 @@
 //! One module per route (or family of routes).
 
+pub mod blog;
 pub mod home;
 pub mod login;
 pub mod mailings;
 pub mod messages;
 pub mod not_found;
+pub mod posts;
 pub mod profile;
 pub mod recipients;
 pub mod register;

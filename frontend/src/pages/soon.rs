@@ -8,12 +8,6 @@ use crate::components::placeholder::Placeholder;
 use crate::i18n::use_i18n;
 
 #[component]
-pub fn Blog() -> Html {
-    let t = use_i18n().t();
-    html! { <Placeholder title={t.blog_title} planned={t.blog_lead} /> }
-}
-
-#[component]
 pub fn Users() -> Html {
     let t = use_i18n().t();
     html! { <Placeholder title={t.users_title} planned={t.blog_lead} /> }
@@ -25,8 +19,3 @@ pub fn Roles() -> Html {
     html! { <Placeholder title={t.roles_title} planned={t.blog_lead} /> }
 }
 
-#[component]
-pub fn Posts() -> Html {
-    let t = use_i18n().t();
-    html! { <Placeholder title={t.posts_title} planned={t.blog_lead} /> }
-}
