@@ -18,8 +18,9 @@ use crate::pages::{
     recipients::{form::RecipientForm, import::RecipientImport, Recipients},
     register::Register,
     reset_password::ResetPassword,
-    soon::{Roles, Users},
+    roles::Roles,
     stats::Stats,
+    users::Users,
     verify_email::VerifyEmail,
 };
 use crate::session::{RequireAuth, SessionProvider};

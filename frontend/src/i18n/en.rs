@@ -27,7 +27,6 @@ pub static TEXTS: Texts = Texts {
     page_of: |page, pages| format!("Page {page} of {pages}"),
     rows_total: |n| format!("{n} in all"),
     pagination: "Pages",
-    coming_soon: "Coming soon",
     language: "Language",
 
     err_network: "Could not reach the server. Check your connection and try again.",
@@ -301,7 +300,9 @@ pub static TEXTS: Texts = Texts {
     stats_chart_title: "Deliveries per day",
     stats_period: "Period",
     stats_days: |n| format!("Last {n} days"),
-    stats_chart_summary: |days, ok, failed| format!("Chart of the last {days} days: {ok} delivered, {failed} failed."),
+    stats_chart_summary: |days, ok, failed| {
+        format!("Chart of the last {days} days: {ok} delivered, {failed} failed.")
+    },
     stats_chart_empty: "No delivery attempts in this period.",
     stats_as_table: "Show as a table",
     col_day: "Day",
@@ -328,7 +329,8 @@ pub static TEXTS: Texts = Texts {
     post_edit_title: "Edit post",
     field_title: "Title",
     field_post_body: "Text (Markdown)",
-    field_post_body_hint: "**bold**, _italic_, [link](https://…), lists, # headings. HTML is shown as text.",
+    field_post_body_hint:
+        "**bold**, _italic_, [link](https://…), lists, # headings. HTML is shown as text.",
     field_image: "Illustration",
     image_hint: "PNG, JPEG, WebP or GIF, at most 5 MB.",
     image_upload: "Upload",
@@ -369,7 +371,6 @@ pub static TEXTS: Texts = Texts {
     field_permissions: "Permissions",
     role_builtin: "Built-in",
     role_builtin_note: "Built-in roles cannot be changed or deleted.",
-    role_users: |n| plural(n, "user", "users"),
     role_create: "Create role",
     role_created: "The role is created.",
     role_saved: "The role is saved.",

@@ -176,7 +176,6 @@ pub struct Texts {
     pub page_of: fn(i64, i64) -> String,
     pub rows_total: fn(i64) -> String,
     pub pagination: &'static str,
-    pub coming_soon: &'static str,
     pub language: &'static str,
 
     // --- errors -----------------------------------------------------------------------
@@ -517,7 +516,6 @@ pub struct Texts {
     pub field_permissions: &'static str,
     pub role_builtin: &'static str,
     pub role_builtin_note: &'static str,
-    pub role_users: fn(i64) -> String,
     pub role_create: &'static str,
     pub role_created: &'static str,
     pub role_saved: &'static str,

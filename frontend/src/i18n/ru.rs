@@ -81,7 +81,6 @@ pub static TEXTS: Texts = Texts {
     page_of: |page, pages| format!("Страница {page} из {pages}"),
     rows_total: |n| format!("всего {n}"),
     pagination: "Страницы",
-    coming_soon: "Скоро",
     language: "Язык",
 
     err_network: "Не удалось связаться с сервером. Проверьте подключение и повторите.",
@@ -431,7 +430,6 @@ pub static TEXTS: Texts = Texts {
     field_permissions: "Права",
     role_builtin: "Встроенная",
     role_builtin_note: "Встроенные роли нельзя менять и удалять.",
-    role_users: |n| format!("{n} {}", plural_ru(n, "пользователь", "пользователя", "пользователей")),
     role_create: "Создать роль",
     role_created: "Роль создана.",
     role_saved: "Роль сохранена.",

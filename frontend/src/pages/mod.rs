@@ -11,6 +11,7 @@ pub mod profile;
 pub mod recipients;
 pub mod register;
 pub mod reset_password;
-pub mod soon;
+pub mod roles;
 pub mod stats;
+pub mod users;
 pub mod verify_email;

@@ -399,7 +399,11 @@ mod chart {
         }
     }
 
-    pub fn draw(canvas: &HtmlCanvasElement, points: &[DailyPoint], lang: Lang) -> Result<(), JsValue> {
+    pub fn draw(
+        canvas: &HtmlCanvasElement,
+        points: &[DailyPoint],
+        lang: Lang,
+    ) -> Result<(), JsValue> {
         let err = |e: &dyn std::fmt::Display| JsValue::from_str(&e.to_string());
         // Sharp on high-density screens: the bitmap is `devicePixelRatio` times the CSS size.
         let ratio = web_sys::window()
@@ -466,16 +470,28 @@ mod chart {
             .map_err(|e| err(&e))?;
         let width = 0.38;
         chart
-            .draw_series(points.iter().enumerate().filter(|(_, p)| p.success > 0).map(|(i, p)| {
-                let x = i as f64;
-                Rectangle::new([(x - width, 0), (x, p.success)], success.filled())
-            }))
+            .draw_series(
+                points
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.success > 0)
+                    .map(|(i, p)| {
+                        let x = i as f64;
+                        Rectangle::new([(x - width, 0), (x, p.success)], success.filled())
+                    }),
+            )
             .map_err(|e| err(&e))?;
         chart
-            .draw_series(points.iter().enumerate().filter(|(_, p)| p.failure > 0).map(|(i, p)| {
-                let x = i as f64;
-                Rectangle::new([(x, 0), (x + width, p.failure)], failure.filled())
-            }))
+            .draw_series(
+                points
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.failure > 0)
+                    .map(|(i, p)| {
+                        let x = i as f64;
+                        Rectangle::new([(x, 0), (x + width, p.failure)], failure.filled())
+                    }),
+            )
             .map_err(|e| err(&e))?;
         root.present().map_err(|e| err(&e))?;
         Ok(())

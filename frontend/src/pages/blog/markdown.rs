@@ -135,7 +135,10 @@ mod tests {
             "[x](vbscript:msgbox)",
         ] {
             let html = to_html(md);
-            assert!(!html.to_ascii_lowercase().contains("script:"), "{md} -> {html}");
+            assert!(
+                !html.to_ascii_lowercase().contains("script:"),
+                "{md} -> {html}"
+            );
             assert!(!html.contains("data:"), "{md} -> {html}");
         }
         assert_eq!(safe_url("/media/a.png"), "/media/a.png");
@@ -153,7 +156,10 @@ mod tests {
 
     #[test]
     fn excerpts_drop_the_markup() {
-        assert_eq!(excerpt("# Title\n\nSome **bold** text.", 100), "Title Some bold text.");
+        assert_eq!(
+            excerpt("# Title\n\nSome **bold** text.", 100),
+            "Title Some bold text."
+        );
         assert_eq!(excerpt("one two three four", 9), "one two…");
     }
 }

@@ -27,10 +27,8 @@ pub struct BlogQuery {
 /// "Nov 23, 2026 · 12 views".
 pub fn byline(lang: Lang, post: &Post) -> String {
     let t = lang.texts();
-    let views = (t.views)(post.views).replace(
-        &post.views.to_string(),
-        &format::number(lang, post.views),
-    );
+    let views =
+        (t.views)(post.views).replace(&post.views.to_string(), &format::number(lang, post.views));
     match &post.published_at {
         Some(at) => format!("{} · {views}", format::date(lang, at)),
         None => format!("{} · {views}", t.post_draft),
