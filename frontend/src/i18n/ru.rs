@@ -46,6 +46,22 @@ fn server_text(text: &str) -> Option<String> {
         }
         "full_name must be at most 200 characters" => "full_name: не длиннее 200 символов",
         "comment must be at most 2000 characters" => "comment: не длиннее 2000 символов",
+        "must be 1 to 300 characters" => "от 1 до 300 символов",
+        "must be at most 200,000 characters" => "не длиннее 200 000 символов",
+        "must be a lowercase letter followed by 1 to 39 lowercase letters, digits or underscores" => {
+            "строчная латинская буква, затем от 1 до 39 строчных букв, цифр или _"
+        }
+        "a role with this name already exists" => "роль с таким названием уже есть",
+        "you cannot block or unblock your own account" => {
+            "нельзя заблокировать или разблокировать собственную учётную запись"
+        }
+        "you cannot change your own role" => "нельзя изменить собственную роль",
+        "only a holder of roles.manage can block an account that holds it" => {
+            "заблокировать учётную запись с правом roles.manage может только обладатель этого права"
+        }
+        "no role has this name" => "роли с таким названием нет",
+        "the file is not a PNG, JPEG, WebP or GIF image" => "файл не является изображением PNG, JPEG, WebP или GIF",
+        "is required" => "обязательно",
         _ => "",
     };
     if !exact.is_empty() {
@@ -53,6 +69,12 @@ fn server_text(text: &str) -> Option<String> {
     }
     if let Some(rest) = text.strip_prefix("email ") {
         return server_text(rest).map(|t| format!("email: {t}"));
+    }
+    if text.starts_with("the built-in role ") {
+        return Some("встроенную роль нельзя менять или удалять".to_owned());
+    }
+    if text.starts_with("images are limited to ") {
+        return Some("изображение не больше 5 МБ".to_owned());
     }
     if text.starts_with("only the owner may ") {
         return Some("изменять рассылку может только её владелец".to_owned());
