@@ -654,9 +654,40 @@ async fn a_manager_blocks_a_user_who_is_then_signed_out_at_their_next_action() {
     sign_in(&b, &user.email, &user.password).await;
     b.wait_text(".empty", "No mailings yet").await;
 
-    // The manager finds the user and blocks them, after saying yes.
+    // The user has a mailing; the manager sees it among everyone's, with its owner, and
+    // may disable it but not edit it.
+    let client = app
+        .create_client(&user, "reader@example.com", "Reader")
+        .await;
+    let message = app.create_message(&user, "Hello {{ full_name }}").await;
+    app.create_mailing(
+        &user,
+        json!({"message_id": message.id, "client_ids": [client.id],
+               "start_at": crate::helpers::ahead(86_400), "periodicity": "daily"}),
+    )
+    .await;
     let m = Browser::open(&app, &tools, "blocked-manager").await;
     sign_in(&m, &manager.email, &manager.password).await;
+    m.wait_text("#mailings-table tr.row-foreign td.owner", &user.email)
+        .await;
+    assert_eq!(
+        m.count("#mailings-table tr.row-foreign a[href$='/edit']")
+            .await,
+        0
+    );
+    m.click("#mailings-table tr.row-foreign .mailing-toggle")
+        .await;
+    m.wait_text("#mailings-table tr.row-foreign", "Disabled")
+        .await;
+    m.wait_text("#mailings-table tr.row-foreign .mailing-toggle", "Enable")
+        .await;
+    m.shot("00-mailings-manager").await;
+    m.click("#mailings-table tr.row-foreign .mailing-toggle")
+        .await;
+    m.wait_text("#mailings-table tr.row-foreign .mailing-toggle", "Disable")
+        .await;
+
+    // The manager finds the user and blocks them, after saying yes.
     m.click("nav a[href='/admin/users']").await;
     let row = format!("#users-table tr[data-email='{}']", user.email);
     m.wait_text(&row, "Active").await;
