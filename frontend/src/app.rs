@@ -7,16 +7,20 @@ use yew_router::prelude::*;
 use crate::components::layout::Layout;
 use crate::i18n::I18nProvider;
 use crate::pages::{
+    blog::{post::BlogPost, Blog},
     home::Home,
     login::Login,
     mailings::{detail::MailingDetail, editor::MailingEditor, Mailings},
     messages::{editor::MessageEditor, Messages},
     not_found::NotFound,
+    posts::{editor::PostEditor, Posts},
     profile::Profile,
     recipients::{form::RecipientForm, import::RecipientImport, Recipients},
     register::Register,
     reset_password::ResetPassword,
-    soon::{Blog, Posts, Roles, Stats, Users},
+    roles::Roles,
+    stats::Stats,
+    users::Users,
     verify_email::VerifyEmail,
 };
 use crate::session::{RequireAuth, SessionProvider};
@@ -64,7 +68,6 @@ pub enum Route {
     #[at("/mailings/:id/edit")]
     MailingEdit { id: Uuid },
 
-    // Screens whose backend is being built elsewhere: a "coming soon" page for now.
     #[at("/stats")]
     Stats,
     #[at("/blog")]
@@ -77,6 +80,10 @@ pub enum Route {
     Roles,
     #[at("/admin/posts")]
     Posts,
+    #[at("/admin/posts/new")]
+    PostNew,
+    #[at("/admin/posts/:id")]
+    PostEdit { id: Uuid },
 
     #[not_found]
     #[at("/404")]
@@ -111,10 +118,13 @@ fn switch(route: Route) -> Html {
         Route::MailingEdit { id } => private(html! { <MailingEditor {id} /> }),
 
         Route::Stats => private(html! { <Stats /> }),
-        Route::Blog | Route::Post { .. } => html! { <Blog /> },
+        Route::Blog => html! { <Blog /> },
+        Route::Post { id } => html! { <BlogPost {id} /> },
         Route::Users => private(html! { <Users /> }),
         Route::Roles => private(html! { <Roles /> }),
         Route::Posts => private(html! { <Posts /> }),
+        Route::PostNew => private(html! { <PostEditor /> }),
+        Route::PostEdit { id } => private(html! { <PostEditor {id} /> }),
 
         Route::NotFound => html! { <NotFound /> },
     }

@@ -645,7 +645,7 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
 }
 
 #[tokio::test]
-async fn a_blocked_user_is_signed_out_at_their_next_action() {
+async fn a_manager_blocks_a_user_who_is_then_signed_out_at_their_next_action() {
     let tools = tools();
     let app = spawn_app_with_spa(&tools).await;
     let manager = app.user_with_role("manager").await;
@@ -654,11 +654,63 @@ async fn a_blocked_user_is_signed_out_at_their_next_action() {
     sign_in(&b, &user.email, &user.password).await;
     b.wait_text(".empty", "No mailings yet").await;
 
-    // A manager blocks the user (the block endpoint is not on this branch yet).
-    app.sql(&format!(
-        "UPDATE users SET blocked_at = now(), blocked_by = '{}' WHERE id = '{}'",
-        manager.id, user.id
-    ));
+    // The user has a mailing; the manager sees it among everyone's, with its owner, and
+    // may disable it but not edit it.
+    let client = app
+        .create_client(&user, "reader@example.com", "Reader")
+        .await;
+    let message = app.create_message(&user, "Hello {{ full_name }}").await;
+    app.create_mailing(
+        &user,
+        json!({"message_id": message.id, "client_ids": [client.id],
+               "start_at": crate::helpers::ahead(86_400), "periodicity": "daily"}),
+    )
+    .await;
+    let m = Browser::open(&app, &tools, "blocked-manager").await;
+    sign_in(&m, &manager.email, &manager.password).await;
+    m.wait_text("#mailings-table tr.row-foreign td.owner", &user.email)
+        .await;
+    assert_eq!(
+        m.count("#mailings-table tr.row-foreign a[href$='/edit']")
+            .await,
+        0
+    );
+    m.click("#mailings-table tr.row-foreign .mailing-toggle")
+        .await;
+    m.wait_text("#mailings-table tr.row-foreign", "Disabled")
+        .await;
+    m.wait_text("#mailings-table tr.row-foreign .mailing-toggle", "Enable")
+        .await;
+    m.shot("00-mailings-manager").await;
+    m.click("#mailings-table tr.row-foreign .mailing-toggle")
+        .await;
+    m.wait_text("#mailings-table tr.row-foreign .mailing-toggle", "Disable")
+        .await;
+
+    // The manager finds the user and blocks them, after saying yes.
+    m.click("nav a[href='/admin/users']").await;
+    let row = format!("#users-table tr[data-email='{}']", user.email);
+    m.wait_text(&row, "Active").await;
+    m.fill("#search", &user.email[..12]).await;
+    m.wait_count("#users-table tbody tr", 1).await;
+    // No block button on one's own row.
+    m.fill("#search", "").await;
+    let own = format!("#users-table tr[data-email='{}']", manager.email);
+    m.wait_text(&own, "you").await;
+    assert_eq!(m.count(&format!("{own} .block-toggle")).await, 0);
+    m.click(&format!("{row} .block-toggle")).await;
+    m.wait_text(&format!("{row} .confirm"), "Block").await;
+    m.shot("01-confirm").await;
+    m.click(&format!("{row} .confirm-yes")).await;
+    m.wait_text(&row, "Blocked").await;
+    m.wait_text(&format!("{row} .block-toggle"), "Unblock")
+        .await;
+    m.shot("02-users").await;
+    m.c().set_window_size(390, 844).await.unwrap();
+    m.goto("/admin/users").await;
+    m.wait_text(&row, "Blocked").await;
+    m.shot("03-users-phone").await;
+    m.close().await;
 
     // Their next action is refused, the refresh too, and they are back at sign-in.
     b.click("nav a[href='/recipients']").await;
@@ -667,14 +719,247 @@ async fn a_blocked_user_is_signed_out_at_their_next_action() {
     b.wait_text("#session-ended", "session has ended").await;
     assert_eq!(b.local_storage("herald.access_token").await, None);
     assert_eq!(b.local_storage("herald.refresh_token").await, None);
-    b.shot("01-signed-out").await;
+    b.shot("04-signed-out").await;
 
     // Signing in again says why it cannot.
     b.fill("#email", &user.email).await;
     b.fill("#password", &user.password).await;
     b.enter("#password").await;
     b.wait_text(".notice-error", "blocked").await;
-    b.shot("02-blocked").await;
+    b.shot("05-blocked").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn the_statistics_page_shows_the_figures_and_the_chart_after_a_send() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let (user, clients, message) = app.user_with_audience(3).await;
+    let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
+    let mailing = app
+        .create_mailing(
+            &user,
+            json!({"message_id": message.id, "client_ids": ids,
+                   "start_at": crate::helpers::ago(60), "periodicity": "once"}),
+        )
+        .await;
+    app.settled(&user, mailing.id).await;
+
+    let b = Browser::open(&app, &tools, "stats").await;
+    sign_in(&b, &user.email, &user.password).await;
+    b.click("nav a[href='/stats']").await;
+    b.wait_text("#stat-mailings-total", "1").await;
+    b.wait_text("#stat-attempts-success", "3").await;
+    b.wait_text("#stat-attempts-failure", "0").await;
+    b.wait_text("#stat-unique-recipients", "3").await;
+    b.wait_text("#stat-messages-delivered", "3").await;
+    b.wait_text("#live-title + .empty", "Nothing is being sent")
+        .await;
+    // The chart is drawn: the canvas has pixels, and says what it shows.
+    b.el("#stats-chart").await;
+    let drawn = b
+        .js(
+            "const c = document.getElementById('stats-chart'); \
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+             let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i]) n++; } return n;",
+            vec![],
+        )
+        .await;
+    assert!(drawn.as_u64().unwrap_or(0) > 500, "the canvas is blank");
+    let label = b
+        .js(
+            "return document.getElementById('stats-chart').getAttribute('aria-label');",
+            vec![],
+        )
+        .await;
+    assert!(label.as_str().unwrap().contains("3 delivered"), "{label}");
+    b.shot("01-stats").await;
+
+    // The period and the language change the chart's labels.
+    b.el("#stats-days")
+        .await
+        .select_by_value("7")
+        .await
+        .unwrap();
+    b.click("#lang-ru").await;
+    b.wait_text("#chart-title", "Доставки по дням").await;
+    b.shot("02-stats-ru").await;
+    b.click("#lang-en").await;
+    b.c().set_window_size(390, 844).await.unwrap();
+    b.goto("/stats").await;
+    b.wait_text("#stat-attempts-success", "3").await;
+    b.el("#stats-chart").await;
+    b.shot("03-stats-phone").await;
+    b.close().await;
+}
+
+/// A 1x1 PNG.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82";
+
+#[tokio::test]
+async fn a_content_manager_writes_and_publishes_a_post_that_appears_on_the_blog() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let writer = app.user_with_role("content_manager").await;
+    let b = Browser::open(&app, &tools, "blog").await;
+    b.goto("/blog").await;
+    b.wait_text(".empty", "No posts yet").await;
+
+    sign_in(&b, &writer.email, &writer.password).await;
+    b.click("nav a[href='/admin/posts']").await;
+    b.wait_text(".empty", "No posts yet").await;
+    b.click(".page-actions a[href='/admin/posts/new']").await;
+    b.wait_text(".image-card", "Save the post first").await;
+    // A title is required: the server's error shows under it.
+    b.set_value("#body", "Nothing yet").await;
+    b.click("button[type='submit']").await;
+    b.wait_text("#title-error", "1 to 300").await;
+
+    b.fill("#title", "Warm-up tips").await;
+    b.set_value(
+        "#body",
+        "Some **bold** advice.\n\n- one\n- two\n\n<script>window.pwned = 1</script>\n\n[bad](javascript:alert(1))",
+    )
+    .await;
+    b.wait_text("#post-preview strong", "bold").await;
+    b.wait_text("#post-preview", "<script>window.pwned = 1</script>")
+        .await;
+    b.enter("#title").await;
+    let path = b
+        .wait_path("the new post's page", |p| {
+            p.starts_with("/admin/posts/") && p.ends_with("?created=true")
+        })
+        .await;
+    let id: Uuid = path["/admin/posts/".len().."/admin/posts/".len() + 36]
+        .parse()
+        .unwrap();
+    b.wait_text("#post-saved", "Saved").await;
+    b.wait_text(".publish-bar", "Draft").await;
+
+    // An illustration, uploaded as multipart.
+    let file = std::env::temp_dir().join(format!("herald-{}.png", Uuid::new_v4().simple()));
+    std::fs::write(&file, PNG).unwrap();
+    b.el("#image")
+        .await
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    b.click("#image-upload").await;
+    b.wait_text("#image-done", "saved").await;
+    let _ = std::fs::remove_file(&file);
+    b.el(".preview img.blog-post-image").await;
+
+    // Not on the blog while a draft; there once published.
+    b.click("#publish-toggle").await;
+    b.wait_text(".publish-bar", "Published").await;
+    b.wait_text("#publish-toggle", "Unpublish").await;
+    b.shot("01-editor").await;
+    b.click("nav a[href='/admin/posts']").await;
+    b.wait_text("#posts-table", "Warm-up tips").await;
+    b.wait_text("#posts-table", "Published").await;
+    b.shot("02-posts").await;
+
+    b.click("nav a[href='/blog']").await;
+    b.wait_text("#blog-list", "Warm-up tips").await;
+    b.wait_text("#blog-list", "Some bold advice.").await;
+    b.el("#blog-list img").await;
+    b.shot("03-blog").await;
+    b.click(&format!("#blog-list h2 a[href='/blog/{id}']"))
+        .await;
+    b.wait_text("#post-title", "Warm-up tips").await;
+    b.wait_text("#post-body strong", "bold").await;
+    b.wait_text("#post-byline", "view").await;
+    // Raw HTML is text, and script links go nowhere.
+    b.wait_text("#post-body", "<script>window.pwned = 1</script>")
+        .await;
+    assert_eq!(b.count("#post-body script").await, 0);
+    assert_eq!(
+        b.js("return window.pwned === undefined;", vec![]).await,
+        json!(true)
+    );
+    let href = b
+        .js(
+            "return [...document.querySelectorAll('#post-body a')].map(a => a.getAttribute('href')).join(' ');",
+            vec![],
+        )
+        .await;
+    assert!(!href.as_str().unwrap().contains("javascript"), "{href}");
+    b.shot("04-post").await;
+    b.c().set_window_size(390, 844).await.unwrap();
+    b.goto("/blog").await;
+    b.wait_text("#blog-list", "Warm-up tips").await;
+    b.shot("05-blog-phone").await;
+
+    // Anyone can read it, and each read counts.
+    let views = |v: &Value| v["views"].as_i64().unwrap();
+    let post: Value = app
+        .get(&format!("/api/v1/posts/{id}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(views(&post) >= 2, "{post}");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_role_with_chosen_permissions() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let admin = app.user_with_role("admin").await;
+    let b = Browser::open(&app, &tools, "roles").await;
+    sign_in(&b, &admin.email, &admin.password).await;
+    b.click("nav a[href='/admin/roles']").await;
+    b.wait_text("#roles-table tr[data-role='manager']", "users.block")
+        .await;
+    // Built-in roles cannot be edited.
+    assert_eq!(
+        b.count("#roles-table tr[data-role='admin'] .role-edit")
+            .await,
+        0
+    );
+
+    b.click("#role-new").await;
+    b.wait_count(".perm-list input[type='checkbox']", 10).await;
+    b.fill("#role-name", "Bad Name").await;
+    b.click("#perm-stats-view_all").await;
+    b.enter("#role-name").await;
+    b.wait_text("#role-name-error", "lowercase").await;
+    b.shot("01-role-error").await;
+    b.fill("#role-name", "auditor").await;
+    b.click("#perm-users-view").await;
+    b.enter("#role-name").await;
+    b.wait_text("#role-done", "created").await;
+    let row = "#roles-table tr[data-role='auditor']";
+    b.wait_text(row, "stats.view_all").await;
+    b.wait_text(row, "users.view").await;
+    b.shot("02-roles").await;
+
+    // Edit: drop a permission.
+    b.click(&format!("{row} .role-edit")).await;
+    b.click("#perm-users-view").await;
+    b.enter("#role-name").await;
+    b.wait_text("#role-done", "saved").await;
+    b.wait_count(&format!("{row} code"), 1).await;
+
+    // The new role can be given to a user from the users table.
+    let user = app.signed_up_user().await;
+    b.click("nav a[href='/admin/users']").await;
+    let select = format!("#role-{}", user.id);
+    b.el(&select)
+        .await
+        .select_by_value("auditor")
+        .await
+        .unwrap();
+    b.wait_text("#users-done", &user.email).await;
+    let me: Value = app
+        .get("/api/v1/me", Some(&user.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["role"], "auditor");
+    b.shot("03-users-admin").await;
     b.close().await;
 }
 

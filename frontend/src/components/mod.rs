@@ -7,4 +7,3 @@ pub mod form;
 pub mod layout;
 pub mod nav;
 pub mod pagination;
-pub mod placeholder;

@@ -18,6 +18,7 @@ fn section(route: &Route) -> Route {
             Route::Mailings
         }
         Route::Post { .. } => Route::Blog,
+        Route::PostNew | Route::PostEdit { .. } => Route::Posts,
         other => other.clone(),
     }
 }

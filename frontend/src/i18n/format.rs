@@ -46,6 +46,20 @@ pub fn date(lang: Lang, t: &DateTime<Utc>) -> String {
         .into()
 }
 
+/// A calendar day (UTC) short: `23 нояб.` / `Nov 23`.
+pub fn day_month(lang: Lang, day: &chrono::NaiveDate) -> String {
+    let millis = day
+        .and_hms_opt(12, 0, 0)
+        .map(|t| t.and_utc().timestamp_millis())
+        .unwrap_or_default();
+    Date::new(&JsValue::from_f64(millis as f64))
+        .to_locale_date_string(
+            lang.code(),
+            &options(&[("month", "short"), ("day", "numeric"), ("timeZone", "UTC")]),
+        )
+        .into()
+}
+
 /// `1 234 567` / `1,234,567`.
 pub fn number(lang: Lang, n: i64) -> String {
     Number::from(n as f64).to_locale_string(lang.code()).into()

@@ -46,6 +46,22 @@ fn server_text(text: &str) -> Option<String> {
         }
         "full_name must be at most 200 characters" => "full_name: не длиннее 200 символов",
         "comment must be at most 2000 characters" => "comment: не длиннее 2000 символов",
+        "must be 1 to 300 characters" => "от 1 до 300 символов",
+        "must be at most 200,000 characters" => "не длиннее 200 000 символов",
+        "must be a lowercase letter followed by 1 to 39 lowercase letters, digits or underscores" => {
+            "строчная латинская буква, затем от 1 до 39 строчных букв, цифр или _"
+        }
+        "a role with this name already exists" => "роль с таким названием уже есть",
+        "you cannot block or unblock your own account" => {
+            "нельзя заблокировать или разблокировать собственную учётную запись"
+        }
+        "you cannot change your own role" => "нельзя изменить собственную роль",
+        "only a holder of roles.manage can block an account that holds it" => {
+            "заблокировать учётную запись с правом roles.manage может только обладатель этого права"
+        }
+        "no role has this name" => "роли с таким названием нет",
+        "the file is not a PNG, JPEG, WebP or GIF image" => "файл не является изображением PNG, JPEG, WebP или GIF",
+        "is required" => "обязательно",
         _ => "",
     };
     if !exact.is_empty() {
@@ -53,6 +69,12 @@ fn server_text(text: &str) -> Option<String> {
     }
     if let Some(rest) = text.strip_prefix("email ") {
         return server_text(rest).map(|t| format!("email: {t}"));
+    }
+    if text.starts_with("the built-in role ") {
+        return Some("встроенную роль нельзя менять или удалять".to_owned());
+    }
+    if text.starts_with("images are limited to ") {
+        return Some("изображение не больше 5 МБ".to_owned());
     }
     if text.starts_with("only the owner may ") {
         return Some("изменять рассылку может только её владелец".to_owned());
@@ -81,7 +103,6 @@ pub static TEXTS: Texts = Texts {
     page_of: |page, pages| format!("Страница {page} из {pages}"),
     rows_total: |n| format!("всего {n}"),
     pagination: "Страницы",
-    coming_soon: "Скоро",
     language: "Язык",
 
     err_network: "Не удалось связаться с сервером. Проверьте подключение и повторите.",
@@ -349,16 +370,96 @@ pub static TEXTS: Texts = Texts {
     recipients_of_mailing: "Получатели рассылки",
 
     stats_title: "Статистика",
-    stats_soon: "Ваши рассылки, получатели и доставки в цифрах, с графиком успешных и \
-                 неудачных отправок по дням.",
+    stats_scope: "Чьи показатели",
+    stats_scope_own: "Мои рассылки",
+    stats_scope_all: "Все пользователи",
+    stats_figures: "Показатели",
+    stat_mailings_total: "Рассылок",
+    stat_mailings_active: "Активных",
+    stat_mailings_finished: "Завершённых",
+    stat_unique_recipients: "Охвачено адресатов",
+    stat_attempts_success: "Успешных попыток",
+    stat_attempts_failure: "Неудачных попыток",
+    stat_messages_delivered: "Доставлено писем",
+    stats_chart_title: "Доставки по дням",
+    stats_period: "Период",
+    stats_days: |n| format!("{n} {}", plural_ru(n, "последний день", "последних дня", "последних дней")),
+    stats_chart_summary: |days, ok, failed| format!("График за {days} дн.: доставлено {ok}, ошибок {failed}."),
+    stats_chart_empty: "За этот период попыток доставки не было.",
+    stats_as_table: "Показать таблицей",
+    col_day: "День",
+    stats_live_title: "Идёт отправка",
+    stats_no_runs: "Сейчас ничего не отправляется.",
+
     blog_title: "Блог",
-    blog_soon: "Новости и советы от команды Herald.",
-    users_title: "Пользователи",
-    users_soon: "Все учётные записи, с блокировкой и разблокировкой.",
-    roles_title: "Роли",
-    roles_soon: "Роли, их права и назначение ролей пользователям.",
+    blog_lead: "Новости и советы от команды Herald.",
+    blog_empty: "Записей пока нет. Загляните позже.",
+    blog_read_more: "Читать",
+    views: |n| format!("{n} {}", plural_ru(n, "просмотр", "просмотра", "просмотров")),
+    post_draft: "Черновик",
+    post_published: "Опубликована",
+
     posts_title: "Записи блога",
-    posts_soon: "Писать, иллюстрировать и публиковать записи блога.",
+    posts_new: "Новая запись",
+    posts_empty: "Записей пока нет. Напишите первую.",
+    col_title: "Заголовок",
+    col_published: "Опубликована",
+    col_views: "Просмотры",
+    publish: "Опубликовать",
+    unpublish: "Снять с публикации",
+    post_new_title: "Новая запись",
+    post_edit_title: "Правка записи",
+    field_title: "Заголовок",
+    field_post_body: "Текст (Markdown)",
+    field_post_body_hint: "**жирный**, _курсив_, [ссылка](https://…), списки, # заголовки. HTML показывается как текст.",
+    field_image: "Иллюстрация",
+    image_hint: "PNG, JPEG, WebP или GIF, не больше 5 МБ.",
+    image_upload: "Загрузить",
+    image_uploading: "Загрузка…",
+    image_uploaded: "Иллюстрация сохранена.",
+    image_choose: "Сначала выберите файл.",
+    image_save_first: "Сначала сохраните запись, потом добавьте иллюстрацию.",
+    post_view: "Открыть в блоге",
+    post_status: "Публикация",
+    post_draft_note: "Черновик: его видят только авторы.",
+
+    users_title: "Пользователи",
+    users_search: "Поиск по адресу или имени",
+    users_empty: "Нет подходящих пользователей.",
+    filter_accounts: "Учётные записи",
+    user_active: "Активна",
+    user_blocked: "Заблокирована",
+    user_unverified: "Адрес не подтверждён",
+    user_you: "вы",
+    col_role: "Роль",
+    col_joined: "С нами с",
+    block: "Заблокировать",
+    unblock: "Разблокировать",
+    block_confirm: |email| format!("Заблокировать {email}? Сеанс завершится сразу."),
+    unblock_confirm: |email| format!("Разблокировать {email}?"),
+    confirm_yes: "Да",
+    confirm_no: "Нет",
+    role_for: |email| format!("Роль: {email}"),
+    role_changed: |email| format!("Роль {email} изменена."),
+
+    roles_title: "Роли",
+    roles_new: "Новая роль",
+    roles_empty: "Ролей нет.",
+    role_new_title: "Новая роль",
+    role_edit_title: |name| format!("Роль {name}"),
+    field_role_name: "Название",
+    role_name_hint: "Строчная латинская буква, затем от 1 до 39 строчных букв, цифр или _.",
+    field_permissions: "Права",
+    role_builtin: "Встроенная",
+    role_builtin_note: "Встроенные роли нельзя менять и удалять.",
+    role_create: "Создать роль",
+    role_created: "Роль создана.",
+    role_saved: "Роль сохранена.",
+    col_permissions: "Права",
+    col_users: "Пользователи",
+    no_permissions: "нет",
+
+    col_owner: "Владелец",
 
     not_found_title: "Страница не найдена",
     not_found_text: "По этому адресу ничего нет.",

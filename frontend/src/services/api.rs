@@ -19,10 +19,12 @@ use std::cell::RefCell;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use herald_api_types::{
-    Attempt, AttemptListQuery, Client, ClientInput, ClientListQuery, EmailRequest, ImportReport,
-    LoginRequest, Mailing, MailingInput, MailingListQuery, Message, MessageInput, MessageListQuery,
-    Page, PageQuery, PasswordResetConfirm, Problem, RefreshRequest, RegisterRequest, Run,
-    RunStarted, TokenPair, TokenRequest, UpdateMeRequest, User,
+    Attempt, AttemptListQuery, Client, ClientInput, ClientListQuery, DailyPoint, DailyStatsQuery,
+    EmailRequest, ImportReport, LoginRequest, Mailing, MailingInput, MailingListQuery, Message,
+    MessageInput, MessageListQuery, Page, PageQuery, PasswordResetConfirm, PermissionInfo, Post,
+    PostInput, PostListQuery, Problem, RefreshRequest, RegisterRequest, Role, RoleInput, Run,
+    RunStarted, SetRoleRequest, Stats, StatsQuery, TokenPair, TokenRequest, UpdateMeRequest, User,
+    UserListQuery,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -206,6 +208,8 @@ enum Body {
     None,
     Json(String),
     Csv(String),
+    /// `multipart/form-data`; the browser writes the Content-Type with its boundary.
+    Form(web_sys::FormData),
 }
 
 impl Body {
@@ -237,6 +241,7 @@ async fn send_once(
         Body::Csv(csv) => builder
             .header("Content-Type", "text/csv; charset=utf-8")
             .body(csv.clone()),
+        Body::Form(form) => builder.body(form.clone()),
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
     request
@@ -609,6 +614,147 @@ pub async fn attempts(id: Uuid, query: &AttemptListQuery) -> Result<Page<Attempt
         "/api/v1/mailings/{id}/attempts{}",
         query_string(query)
     ))
+    .await
+}
+
+/// `GET /mailings/{id}/runs`, newest first: the run to follow on the statistics page.
+pub async fn latest_run(id: Uuid) -> Result<Option<Run>, ApiError> {
+    let page = runs(
+        id,
+        &PageQuery {
+            page: Some(1),
+            per_page: Some(1),
+        },
+    )
+    .await?;
+    Ok(page.items.into_iter().next())
+}
+
+// --- Statistics -----------------------------------------------------------------------------
+
+/// `GET /stats`: the caller's figures, or everyone's with `scope=all`.
+pub async fn stats(query: &StatsQuery) -> Result<Stats, ApiError> {
+    get(&format!("/api/v1/stats{}", query_string(query))).await
+}
+
+/// `GET /stats/daily`: successes and failures per day (UTC), oldest first.
+pub async fn daily_stats(query: &DailyStatsQuery) -> Result<Vec<DailyPoint>, ApiError> {
+    get(&format!("/api/v1/stats/daily{}", query_string(query))).await
+}
+
+// --- Users and roles ------------------------------------------------------------------------
+
+/// `GET /users` (users.view).
+pub async fn users(query: &UserListQuery) -> Result<Page<User>, ApiError> {
+    get(&format!("/api/v1/users{}", query_string(query))).await
+}
+
+/// `POST /users/{id}/block` or `/unblock` (users.block).
+pub async fn set_user_blocked(id: Uuid, blocked: bool) -> Result<User, ApiError> {
+    let action = if blocked { "block" } else { "unblock" };
+    post_empty(&format!("/api/v1/users/{id}/{action}")).await
+}
+
+/// `PUT /users/{id}/role` (roles.manage).
+pub async fn set_user_role(id: Uuid, role: String) -> Result<User, ApiError> {
+    send_json(
+        Method::PUT,
+        &format!("/api/v1/users/{id}/role"),
+        &SetRoleRequest { role },
+    )
+    .await
+}
+
+/// `GET /roles` (roles.manage).
+pub async fn roles() -> Result<Vec<Role>, ApiError> {
+    get("/api/v1/roles").await
+}
+
+pub async fn create_role(body: &RoleInput) -> Result<Role, ApiError> {
+    send_json(Method::POST, "/api/v1/roles", body).await
+}
+
+pub async fn update_role(id: Uuid, body: &RoleInput) -> Result<Role, ApiError> {
+    send_json(Method::PUT, &format!("/api/v1/roles/{id}"), body).await
+}
+
+pub async fn delete_role(id: Uuid) -> Result<(), ApiError> {
+    delete(&format!("/api/v1/roles/{id}")).await
+}
+
+/// `GET /permissions`: every permission a role can grant.
+pub async fn permissions() -> Result<Vec<PermissionInfo>, ApiError> {
+    get("/api/v1/permissions").await
+}
+
+// --- Blog -----------------------------------------------------------------------------------
+
+/// `GET /posts`: published posts for everyone (no token sent, so the answer is the
+/// public, cacheable one).
+pub async fn posts(query: &PostListQuery) -> Result<Page<Post>, ApiError> {
+    decode(
+        send_public(
+            Method::GET,
+            &format!("/api/v1/posts{}", query_string(query)),
+            Body::None,
+        )
+        .await?,
+    )
+    .await
+}
+
+/// `GET /posts?drafts=true`: drafts too, for writers (posts.write).
+pub async fn posts_with_drafts(page: i64, per_page: i64) -> Result<Page<Post>, ApiError> {
+    let query = PostListQuery {
+        drafts: Some(true),
+        page: Some(page),
+        per_page: Some(per_page),
+    };
+    get(&format!("/api/v1/posts{}", query_string(&query))).await
+}
+
+/// `GET /posts/{id}` (counts one view of a published post). Signed-in callers send
+/// their token, so a writer can open a draft too.
+pub async fn post(id: Uuid) -> Result<Post, ApiError> {
+    let path = format!("/api/v1/posts/{id}");
+    if tokens::present() {
+        get(&path).await
+    } else {
+        decode(send_public(Method::GET, &path, Body::None).await?).await
+    }
+}
+
+pub async fn create_post(body: &PostInput) -> Result<Post, ApiError> {
+    send_json(Method::POST, "/api/v1/posts", body).await
+}
+
+pub async fn update_post(id: Uuid, body: &PostInput) -> Result<Post, ApiError> {
+    send_json(Method::PUT, &format!("/api/v1/posts/{id}"), body).await
+}
+
+pub async fn delete_post(id: Uuid) -> Result<(), ApiError> {
+    delete(&format!("/api/v1/posts/{id}")).await
+}
+
+/// `POST /posts/{id}/publish` or `/unpublish` (posts.publish).
+pub async fn set_post_published(id: Uuid, published: bool) -> Result<Post, ApiError> {
+    let action = if published { "publish" } else { "unpublish" };
+    post_empty(&format!("/api/v1/posts/{id}/{action}")).await
+}
+
+/// `PUT /posts/{id}/image`: `multipart/form-data` with the file in the field `image`.
+pub async fn upload_post_image(id: Uuid, file: &web_sys::File) -> Result<Post, ApiError> {
+    let form = web_sys::FormData::new().map_err(|e| ApiError::Network(format!("{e:?}")))?;
+    form.append_with_blob_and_filename("image", file, &file.name())
+        .map_err(|e| ApiError::Network(format!("{e:?}")))?;
+    decode(
+        send_authed(
+            Method::PUT,
+            &format!("/api/v1/posts/{id}/image"),
+            Body::Form(form),
+        )
+        .await?,
+    )
     .await
 }
 

@@ -7,7 +7,7 @@ pub mod picker;
 use std::collections::HashMap;
 
 use futures::future::join_all;
-use herald_api_types::{Mailing, MailingListQuery, MessageListQuery, Page};
+use herald_api_types::{Mailing, MailingListQuery, MessageListQuery, Page, UserListQuery};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use yew::prelude::*;
@@ -21,6 +21,7 @@ use crate::components::pagination::Pagination;
 use crate::hooks::{use_load, Load};
 use crate::i18n::{format, use_i18n, Lang};
 use crate::services::api::{self, ApiError};
+use crate::session::use_session;
 
 const PER_PAGE: i64 = 20;
 
@@ -34,11 +35,37 @@ pub struct Filters {
     pub page: Option<i64>,
 }
 
-/// A page of mailings with the subjects of their messages.
+/// A page of mailings with the subjects of their messages (and, for a manager who may
+/// list users, the owners' emails).
 #[derive(PartialEq)]
 struct Listing {
     page: Page<Mailing>,
     subjects: HashMap<Uuid, String>,
+    owners: HashMap<Uuid, String>,
+}
+
+/// Emails of the owners `ids`, from the user list (needs users.view; empty without it).
+async fn owners_for(ids: Vec<Uuid>) -> HashMap<Uuid, String> {
+    let mut owners = HashMap::new();
+    let mut page = 1;
+    while ids.iter().any(|id| !owners.contains_key(id)) && page <= 5 {
+        let Ok(users) = api::users(&UserListQuery {
+            page: Some(page),
+            per_page: Some(100),
+            ..Default::default()
+        })
+        .await
+        else {
+            break;
+        };
+        let last = users.page * users.per_page >= users.total;
+        owners.extend(users.items.into_iter().map(|u| (u.id, u.email)));
+        if last {
+            break;
+        }
+        page += 1;
+    }
+    owners
 }
 
 /// Subjects of the messages `ids`: the newest 100 messages in one request, any others
@@ -62,7 +89,7 @@ pub async fn subjects_for(ids: Vec<Uuid>) -> HashMap<Uuid, String> {
     subjects
 }
 
-async fn load(filters: Filters) -> Result<Listing, ApiError> {
+async fn load((filters, owner_emails): (Filters, bool)) -> Result<Listing, ApiError> {
     let page = api::mailings(&MailingListQuery {
         status: filters.status,
         enabled: filters.enabled,
@@ -75,7 +102,16 @@ async fn load(filters: Filters) -> Result<Listing, ApiError> {
     ids.sort();
     ids.dedup();
     let subjects = subjects_for(ids).await;
-    Ok(Listing { page, subjects })
+    let owners = if owner_emails {
+        owners_for(page.items.iter().map(|m| m.owner_id).collect()).await
+    } else {
+        HashMap::new()
+    };
+    Ok(Listing {
+        page,
+        subjects,
+        owners,
+    })
 }
 
 /// "1 234" or "all (1 234)".
@@ -96,7 +132,36 @@ pub fn Mailings() -> Html {
     let filters = use_location()
         .and_then(|l| l.query::<Filters>().ok())
         .unwrap_or_default();
-    let list = use_load(filters.clone(), load);
+    let session = use_session();
+    let me = session.user().map(|u| u.id);
+    // A manager sees everyone's mailings: whose each is, and the switch to disable it.
+    let show_owner = session.can("mailings.view_all");
+    let may_disable = session.can("mailings.disable");
+    let list = use_load(
+        (filters.clone(), show_owner && session.can("users.view")),
+        load,
+    );
+    let busy = use_state(|| None::<Uuid>);
+    let toggle_error = use_state(|| None::<ApiError>);
+    let toggle = {
+        let (busy, toggle_error, list) = (busy.clone(), toggle_error.clone(), list.clone());
+        move |id: Uuid, enabled: bool| {
+            let (busy, toggle_error, list) = (busy.clone(), toggle_error.clone(), list.clone());
+            Callback::from(move |_: MouseEvent| {
+                busy.set(Some(id));
+                toggle_error.set(None);
+                let (busy, toggle_error, list) = (busy.clone(), toggle_error.clone(), list.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = api::set_mailing_enabled(id, enabled).await;
+                    busy.set(None);
+                    match result {
+                        Ok(_) => list.reload(),
+                        Err(e) => toggle_error.set(Some(e)),
+                    }
+                });
+            })
+        }
+    };
 
     let go = {
         let navigator = navigator.clone();
@@ -174,8 +239,36 @@ pub fn Mailings() -> Html {
                         html! { <span title={format::datetime(lang, &r.started_at)}>{ counts }</span> }
                     }
                 });
+                let own = me == Some(m.owner_id);
+                let owner = if own {
+                    t.user_you.to_owned()
+                } else {
+                    listing
+                        .owners
+                        .get(&m.owner_id)
+                        .cloned()
+                        .unwrap_or_else(|| m.owner_id.to_string()[..8].to_owned())
+                };
+                let working = *busy == Some(id);
+                // Edit controls only on one's own rows (the API refuses the rest anyway);
+                // disabling on any row the caller may disable.
+                let actions = html! {
+                    <>
+                        if own {
+                            <Link<Route> to={Route::MailingEdit { id }} classes="button button-secondary button-small">
+                                { t.edit }
+                            </Link<Route>>
+                        }
+                        if own || may_disable {
+                            <button type="button" class="button button-secondary button-small mailing-toggle"
+                                disabled={working} onclick={toggle(id, !m.enabled)}>
+                                { if working { t.working } else if m.enabled { t.disable } else { t.enable } }
+                            </button>
+                        }
+                    </>
+                };
                 html! {
-                    <tr key={id.to_string()}>
+                    <tr key={id.to_string()} class={classes!((!own).then_some("row-foreign"))}>
                         <td data-label={t.col_message}>
                             <Link<Route> to={Route::MailingDetail { id }}>{ subject }</Link<Route>>
                         </td>
@@ -191,6 +284,10 @@ pub fn Mailings() -> Html {
                         <td data-label={t.col_last_run} class="nowrap">
                             { last_run.unwrap_or_else(|| html! { "—" }) }
                         </td>
+                        if show_owner {
+                            <td data-label={t.col_owner} class="cell-clip owner" title={owner.clone()}>{ owner }</td>
+                        }
+                        <td class="cell-actions">{ actions }</td>
                     </tr>
                 }
             };
@@ -205,6 +302,8 @@ pub fn Mailings() -> Html {
                                 <th scope="col" class="num">{ t.col_recipients }</th>
                                 <th scope="col">{ t.col_next_run }</th>
                                 <th scope="col">{ t.col_last_run }</th>
+                                if show_owner { <th scope="col">{ t.col_owner }</th> }
+                                <th scope="col"><span class="visually-hidden">{ t.actions }</span></th>
                             </tr></thead>
                             <tbody>{ for listing.page.items.iter().map(row) }</tbody>
                         </table>
@@ -248,6 +347,7 @@ pub fn Mailings() -> Html {
                     </select>
                 </div>
             </div>
+            if let Some(e) = &*toggle_error { <ApiErrorNotice error={e.clone()} /> }
             { body }
         </div>
     }

@@ -1,0 +1,499 @@
+//! `/stats`: the delivery figures, a chart of successful and failed attempts per day
+//! (plotters on a `<canvas>`), and the live progress of runs in progress.
+//!
+//! Runs in progress are found through the mailing list (a mailing's `last_run` without
+//! `finished_at`); while there are any, their newest run is polled every 2 seconds
+//! through `GET /mailings/{id}/runs`. When one ends, the figures and the chart load again.
+
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use herald_api_types::{
+    DailyPoint, DailyStatsQuery, MailingListQuery, Run, Stats as Figures, StatsQuery, StatsScope,
+};
+use uuid::Uuid;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
+use crate::components::feedback::{ApiErrorNotice, Empty, Loading};
+use crate::components::form::on_value;
+use crate::hooks::{use_load, Load};
+use crate::i18n::{format, use_i18n, Lang, Texts};
+use crate::pages::mailings::subjects_for;
+use crate::services::api::{self, ApiError};
+use crate::session::use_session;
+
+const POLL_MILLIS: u32 = 2_000;
+const SUCCESS_COLOUR: (u8, u8, u8) = (0x2f, 0x9e, 0x5b);
+const FAILURE_COLOUR: (u8, u8, u8) = (0xe0, 0x4a, 0x45);
+
+/// Counts poll ticks (a reducer, so the interval's callback never holds a stale count).
+#[derive(Default, PartialEq)]
+struct Tick(u32);
+
+impl Reducible for Tick {
+    type Action = ();
+
+    fn reduce(self: Rc<Self>, (): ()) -> Rc<Self> {
+        Rc::new(Tick(self.0.wrapping_add(1)))
+    }
+}
+
+/// A mailing whose newest run was unfinished when the list was read.
+#[derive(Clone, Debug, PartialEq)]
+struct Running {
+    mailing_id: Uuid,
+    subject: String,
+    run: Run,
+}
+
+async fn find_running(_version: u32) -> Result<Vec<Running>, ApiError> {
+    let page = api::mailings(&MailingListQuery {
+        per_page: Some(100),
+        ..Default::default()
+    })
+    .await?;
+    let running: Vec<_> = page
+        .items
+        .into_iter()
+        .filter_map(|m| {
+            let run = m.last_run.filter(|r| r.finished_at.is_none())?;
+            Some((m.id, m.message_id, run))
+        })
+        .collect();
+    if running.is_empty() {
+        return Ok(Vec::new());
+    }
+    let subjects = subjects_for(running.iter().map(|(_, message, _)| *message).collect()).await;
+    Ok(running
+        .into_iter()
+        .map(|(mailing_id, message_id, run)| Running {
+            mailing_id,
+            subject: subjects.get(&message_id).cloned().unwrap_or_default(),
+            run,
+        })
+        .collect())
+}
+
+/// The newest run of each mailing in `running` (the run endpoint, polled).
+async fn poll_runs(running: Rc<Vec<Running>>) -> Result<Vec<Running>, ApiError> {
+    let mut fresh = Vec::with_capacity(running.len());
+    for r in running.iter() {
+        let run = api::latest_run(r.mailing_id).await?;
+        fresh.push(Running {
+            run: run.unwrap_or_else(|| r.run.clone()),
+            ..r.clone()
+        });
+    }
+    Ok(fresh)
+}
+
+#[component]
+pub fn Stats() -> Html {
+    let i18n = use_i18n();
+    let t = i18n.t();
+    let lang = i18n.lang;
+    let session = use_session();
+    let may_view_all = session.can("stats.view_all");
+    let scope = use_state(|| StatsScope::Own);
+    let days = use_state(|| 30_i64);
+    // Bumped when a run ends: the figures, the chart and the running list load again.
+    let version = use_state(|| 0_u32);
+
+    let stats = use_load((*scope, *version), |(scope, _)| async move {
+        api::stats(&StatsQuery {
+            scope: Some(scope),
+            owner_id: None,
+        })
+        .await
+    });
+    let daily = use_load((*scope, *days, *version), |(scope, days, _)| async move {
+        api::daily_stats(&DailyStatsQuery {
+            days: Some(days),
+            scope: Some(scope),
+            owner_id: None,
+        })
+        .await
+    });
+    let running = use_load(*version, find_running);
+
+    // Live progress: poll the newest run of each running mailing while there are any.
+    let tick = use_reducer(Tick::default);
+    let known = running.data().filter(|r| !r.is_empty());
+    let live = use_load((known.clone(), tick.0), |(known, _)| async move {
+        match known {
+            Some(known) => poll_runs(known).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    {
+        let tick = tick.clone();
+        use_effect_with(known.is_some(), move |polling| {
+            let interval = polling.then(|| Interval::new(POLL_MILLIS, move || tick.dispatch(())));
+            move || drop(interval)
+        });
+    }
+    let unfinished = live.data().and_then(|l| {
+        (*l).as_ref()
+            .map(|l| l.iter().filter(|r| r.run.finished_at.is_none()).count())
+    });
+    {
+        // A run ended: everything loads again (and the finished run leaves the list).
+        let version = version.clone();
+        let seen = use_mut_ref(|| None::<usize>);
+        use_effect_with(unfinished, move |unfinished| {
+            if let Some(now) = *unfinished {
+                let before = seen.borrow_mut().replace(now);
+                if before.is_some_and(|before| now < before) || now == 0 {
+                    seen.borrow_mut().take();
+                    version.set(*version + 1);
+                }
+            }
+        });
+    }
+
+    let on_scope = {
+        let scope = scope.clone();
+        on_value(Callback::from(move |v: String| {
+            scope.set(if v == "all" {
+                StatsScope::All
+            } else {
+                StatsScope::Own
+            })
+        }))
+    };
+    let on_days = {
+        let days = days.clone();
+        on_value(Callback::from(move |v: String| {
+            days.set(v.parse().unwrap_or(30))
+        }))
+    };
+
+    let figures = match stats.state() {
+        Load::Loading => html! { <Loading /> },
+        Load::Failed(error) => html! {
+            <ApiErrorNotice error={error.clone()} on_retry={stats.reload_callback()} />
+        },
+        Load::Ready(s) => view_figures(lang, s),
+    };
+    let chart = match daily.state() {
+        Load::Loading => html! { <Loading /> },
+        Load::Failed(error) => html! {
+            <ApiErrorNotice error={error.clone()} on_retry={daily.reload_callback()} />
+        },
+        Load::Ready(points) => html! { <DailyChart points={points.clone()} /> },
+    };
+    let live_runs = match (running.state(), live.data()) {
+        (Load::Failed(error), _) => html! {
+            <ApiErrorNotice error={error.clone()} on_retry={running.reload_callback()} />
+        },
+        (Load::Loading, _) => html! { <Loading /> },
+        (Load::Ready(r), _) if r.is_empty() => html! { <Empty message={t.stats_no_runs} /> },
+        (Load::Ready(r), fresh) => {
+            let rows = fresh
+                .and_then(|f| (*f).clone())
+                .unwrap_or_else(|| (**r).clone());
+            html! {
+                <div class="live-runs">
+                    { for rows.iter().map(|r| view_running(lang, r)) }
+                </div>
+            }
+        }
+    };
+    let days_option = |n: i64| {
+        html! {
+            <option value={n.to_string()} selected={*days == n}>{ (t.stats_days)(n) }</option>
+        }
+    };
+
+    html! {
+        <div class="page">
+            <div class="page-head">
+                <h1>{ t.stats_title }</h1>
+                if may_view_all {
+                    <div class="field field-inline">
+                        <label for="stats-scope">{ t.stats_scope }</label>
+                        <select id="stats-scope" onchange={on_scope}>
+                            <option value="own" selected={*scope == StatsScope::Own}>{ t.stats_scope_own }</option>
+                            <option value="all" selected={*scope == StatsScope::All}>{ t.stats_scope_all }</option>
+                        </select>
+                    </div>
+                }
+            </div>
+            <section aria-labelledby="figures-title">
+                <h2 id="figures-title" class="visually-hidden">{ t.stats_figures }</h2>
+                { figures }
+            </section>
+            <section aria-labelledby="chart-title">
+                <div class="section-head">
+                    <h2 id="chart-title">{ t.stats_chart_title }</h2>
+                    <div class="field field-inline">
+                        <label for="stats-days">{ t.stats_period }</label>
+                        <select id="stats-days" onchange={on_days}>
+                            { days_option(7) }
+                            { days_option(30) }
+                            { days_option(90) }
+                        </select>
+                    </div>
+                </div>
+                <div class="card chart-card">{ chart }</div>
+            </section>
+            <section aria-labelledby="live-title">
+                <h2 id="live-title">{ t.stats_live_title }</h2>
+                { live_runs }
+            </section>
+        </div>
+    }
+}
+
+fn view_figures(lang: Lang, s: &Figures) -> Html {
+    let t = lang.texts();
+    let stat = |id: &'static str, label: &'static str, value: i64| {
+        html! {
+            <div class="stat">
+                <dt>{ label }</dt>
+                <dd id={id}>{ format::number(lang, value) }</dd>
+            </div>
+        }
+    };
+    html! {
+        <dl class="stats stats-small" id="stats-figures">
+            { stat("stat-mailings-total", t.stat_mailings_total, s.mailings_total) }
+            { stat("stat-mailings-active", t.stat_mailings_active, s.mailings_active) }
+            { stat("stat-mailings-finished", t.stat_mailings_finished, s.mailings_finished) }
+            { stat("stat-unique-recipients", t.stat_unique_recipients, s.unique_recipients) }
+            { stat("stat-attempts-success", t.stat_attempts_success, s.attempts_success) }
+            { stat("stat-attempts-failure", t.stat_attempts_failure, s.attempts_failure) }
+            { stat("stat-messages-delivered", t.stat_messages_delivered, s.messages_delivered) }
+        </dl>
+    }
+}
+
+fn view_running(lang: Lang, r: &Running) -> Html {
+    let t = lang.texts();
+    let run = &r.run;
+    let done = run.sent + run.failed;
+    let total = done + run.pending;
+    let id = r.mailing_id;
+    let subject = if r.subject.trim().is_empty() {
+        t.no_subject.to_owned()
+    } else {
+        r.subject.clone()
+    };
+    let finished = run.finished_at.is_some();
+    html! {
+        <section class="card progress-card live-run" key={run.id.to_string()} aria-live="polite">
+            <div class="progress-head">
+                if !finished { <span class="spinner" aria-hidden="true"></span> }
+                <Link<Route> to={Route::MailingDetail { id }}>{ subject }</Link<Route>>
+                <span class="muted">{ (t.progress)(done, total) }</span>
+            </div>
+            <progress max={total.max(1).to_string()} value={done.to_string()}></progress>
+            <p class="muted progress-counts">
+                { format!("{}: {} · {}: {} · {}: {}",
+                    t.col_sent, format::number(lang, run.sent),
+                    t.col_failed, format::number(lang, run.failed),
+                    t.col_pending, format::number(lang, run.pending)) }
+            </p>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DailyChartProps {
+    points: Rc<Vec<DailyPoint>>,
+}
+
+/// Successes and failures per day as grouped bars, with an HTML legend and the same
+/// numbers as a table for screen readers.
+#[component]
+fn DailyChart(props: &DailyChartProps) -> Html {
+    let i18n = use_i18n();
+    let t = i18n.t();
+    let lang = i18n.lang;
+    let canvas = use_node_ref();
+    {
+        let canvas = canvas.clone();
+        use_effect_with((props.points.clone(), lang), move |(points, lang)| {
+            if let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                // A failure to draw leaves the canvas blank; the table below has the data.
+                let _ = chart::draw(&canvas, points, *lang);
+            }
+        });
+    }
+    let points = &props.points;
+    let success: i64 = points.iter().map(|p| p.success).sum();
+    let failure: i64 = points.iter().map(|p| p.failure).sum();
+    let summary = (t.stats_chart_summary)(points.len() as i64, success, failure);
+    let swatch = |(r, g, b): (u8, u8, u8)| format!("background: rgb({r} {g} {b})");
+    html! {
+        <>
+            <ul class="legend">
+                <li><span class="swatch" style={swatch(SUCCESS_COLOUR)}></span>{ t.attempt_success }</li>
+                <li><span class="swatch" style={swatch(FAILURE_COLOUR)}></span>{ t.attempt_failure }</li>
+            </ul>
+            <canvas id="stats-chart" class="chart" ref={canvas} role="img" aria-label={summary.clone()}></canvas>
+            if success + failure == 0 {
+                <p class="muted chart-note">{ t.stats_chart_empty }</p>
+            }
+            <details class="chart-table">
+                <summary>{ t.stats_as_table }</summary>
+                { table(t, lang, points) }
+            </details>
+        </>
+    }
+}
+
+fn table(t: &Texts, lang: Lang, points: &[DailyPoint]) -> Html {
+    html! {
+        <div class="table-wrap">
+            <table class="table table-compact">
+                <thead><tr>
+                    <th scope="col">{ t.col_day }</th>
+                    <th scope="col" class="num">{ t.attempt_success }</th>
+                    <th scope="col" class="num">{ t.attempt_failure }</th>
+                </tr></thead>
+                <tbody>
+                    { for points.iter().rev().map(|p| html! {
+                        <tr key={p.date.to_string()}>
+                            <td>{ format::day_month(lang, &p.date) }</td>
+                            <td class="num">{ format::number(lang, p.success) }</td>
+                            <td class="num">{ format::number(lang, p.failure) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Drawing with plotters on the canvas backend.
+mod chart {
+    use herald_api_types::DailyPoint;
+    use plotters::prelude::*;
+    use plotters_canvas::CanvasBackend;
+    use wasm_bindgen::JsValue;
+    use web_sys::HtmlCanvasElement;
+
+    use super::{FAILURE_COLOUR, SUCCESS_COLOUR};
+    use crate::i18n::{format, Lang};
+
+    const CSS_HEIGHT: f64 = 280.0;
+
+    /// A colour custom property of the page (`--text`, …) as RGB, so the chart follows
+    /// the light or dark scheme.
+    fn css_colour(canvas: &HtmlCanvasElement, name: &str, fallback: RGBColor) -> RGBColor {
+        let value = web_sys::window()
+            .and_then(|w| w.get_computed_style(canvas).ok().flatten())
+            .and_then(|style| style.get_property_value(name).ok())
+            .unwrap_or_default();
+        let hex = value.trim().trim_start_matches('#');
+        let byte = |i: usize| {
+            hex.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        };
+        match (hex.len(), byte(0), byte(2), byte(4)) {
+            (6, Some(r), Some(g), Some(b)) => RGBColor(r, g, b),
+            _ => fallback,
+        }
+    }
+
+    pub fn draw(
+        canvas: &HtmlCanvasElement,
+        points: &[DailyPoint],
+        lang: Lang,
+    ) -> Result<(), JsValue> {
+        let err = |e: &dyn std::fmt::Display| JsValue::from_str(&e.to_string());
+        // Sharp on high-density screens: the bitmap is `devicePixelRatio` times the CSS size.
+        let ratio = web_sys::window()
+            .map(|w| w.device_pixel_ratio())
+            .unwrap_or(1.0)
+            .clamp(1.0, 3.0);
+        let css_width = f64::from(canvas.client_width().max(280));
+        canvas.set_width((css_width * ratio) as u32);
+        canvas.set_height((CSS_HEIGHT * ratio) as u32);
+        let px = |n: f64| (n * ratio).round() as u32;
+
+        let text = css_colour(canvas, "--muted", RGBColor(0x5d, 0x64, 0x70));
+        let grid = css_colour(canvas, "--border", RGBColor(0xdd, 0xe1, 0xe6));
+        let (sr, sg, sb) = SUCCESS_COLOUR;
+        let (fr, fg, fb) = FAILURE_COLOUR;
+        let success = RGBColor(sr, sg, sb);
+        let failure = RGBColor(fr, fg, fb);
+
+        let backend = CanvasBackend::with_canvas_object(canvas.clone())
+            .ok_or_else(|| JsValue::from_str("no 2D context"))?;
+        let root = backend.into_drawing_area();
+        root.fill(&TRANSPARENT).map_err(|e| err(&e))?;
+
+        let n = points.len().max(1);
+        let top = points
+            .iter()
+            .map(|p| p.success.max(p.failure))
+            .max()
+            .unwrap_or(0)
+            .max(4);
+        let top = top + (top / 10).max(1);
+        let font = ("sans-serif", px(12.0)).into_font().color(&text);
+        let mut chart = ChartBuilder::on(&root)
+            .margin(px(8.0))
+            .x_label_area_size(px(28.0))
+            .y_label_area_size(px(44.0))
+            .build_cartesian_2d(-0.5_f64..(n as f64 - 0.5), 0_i64..top)
+            .map_err(|e| err(&e))?;
+        let labels = (css_width / 70.0).max(2.0) as usize;
+        let step = n.div_ceil(labels).max(1);
+        let x_label = |x: &f64| {
+            let i = x.round();
+            if (x - i).abs() > 0.01 || i < 0.0 {
+                return String::new();
+            }
+            let i = i as usize;
+            match points.get(i) {
+                Some(p) if i % step == (n - 1) % step => format::day_month(lang, &p.date),
+                _ => String::new(),
+            }
+        };
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n)
+            .y_labels(6)
+            .x_label_formatter(&x_label)
+            .y_label_formatter(&|y| format::number(lang, *y))
+            .label_style(font)
+            .axis_style(grid)
+            .bold_line_style(grid.mix(0.8))
+            .light_line_style(TRANSPARENT)
+            .draw()
+            .map_err(|e| err(&e))?;
+        let width = 0.38;
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.success > 0)
+                    .map(|(i, p)| {
+                        let x = i as f64;
+                        Rectangle::new([(x - width, 0), (x, p.success)], success.filled())
+                    }),
+            )
+            .map_err(|e| err(&e))?;
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.failure > 0)
+                    .map(|(i, p)| {
+                        let x = i as f64;
+                        Rectangle::new([(x, 0), (x + width, p.failure)], failure.filled())
+                    }),
+            )
+            .map_err(|e| err(&e))?;
+        root.present().map_err(|e| err(&e))?;
+        Ok(())
+    }
+}
