@@ -46,6 +46,8 @@ use crate::{
 
 /// How long a lease lasts if its holder dies without releasing it.
 const LEASE_SECS: i64 = 15 * 60;
+/// Under a rate limit, a batch holds about this much sending (see [`lease_size`]).
+const RATE_LIMITED_BATCH_SECS: i64 = 2;
 /// How often to look for due work when nothing wakes us (retries come due by time).
 const IDLE_POLL: Duration = Duration::from_millis(500);
 
@@ -77,6 +79,20 @@ enum SendResult {
     Skipped,
 }
 
+/// How many deliveries one lease takes: `MAIL_BATCH_SIZE`, but under a rate limit no more
+/// than about [`RATE_LIMITED_BATCH_SECS`] of sending. Outcomes are recorded per batch, so
+/// this keeps the recorded progress (what users watch) moving with the sending, and keeps
+/// a lease, and the one prefetched behind it, far inside `LEASE_SECS` even when several
+/// instances share one slow budget: 500 at 1/s would outlive its lease and be sent twice.
+fn lease_size(batch_size: usize, rate_per_sec: u32) -> i64 {
+    let batch = i64::try_from(batch_size).unwrap_or(i64::MAX).max(1);
+    if rate_per_sec == 0 {
+        batch
+    } else {
+        batch.min(i64::from(rate_per_sec) * RATE_LIMITED_BATCH_SECS)
+    }
+}
+
 impl Dispatcher {
     pub fn new(state: AppState, instance: String) -> Arc<Self> {
         let mail = &state.settings.mail;
@@ -87,7 +103,7 @@ impl Dispatcher {
             )),
             rate: SendRate::new(mail.rate_per_sec, &state.cache),
             stopping: AtomicBool::new(false),
-            batch: mail.batch_size.max(1) as i64,
+            batch: lease_size(mail.batch_size, mail.rate_per_sec),
             instance,
             state,
             cache: Mutex::new(HashMap::new()),
@@ -454,5 +470,24 @@ impl Dispatcher {
             _ = wakeup.notified() => {}
             _ = tokio::time::sleep(wait) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lease_size;
+
+    #[test]
+    fn without_a_rate_limit_a_lease_takes_the_configured_batch() {
+        assert_eq!(lease_size(500, 0), 500);
+        assert_eq!(lease_size(0, 0), 1);
+    }
+
+    #[test]
+    fn under_a_rate_limit_a_lease_holds_a_couple_of_seconds_of_sending() {
+        assert_eq!(lease_size(500, 2), 4);
+        assert_eq!(lease_size(500, 1), 2);
+        assert_eq!(lease_size(500, 10_000), 500);
+        assert_eq!(lease_size(3, 100), 3);
     }
 }

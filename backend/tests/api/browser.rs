@@ -793,6 +793,79 @@ async fn the_statistics_page_shows_the_figures_and_the_chart_after_a_send() {
     b.close().await;
 }
 
+#[tokio::test]
+async fn the_statistics_page_follows_a_run_in_progress_live() {
+    let tools = tools();
+    let spa = tools.spa.display().to_string();
+    // Two emails a second, one at a time: forty recipients take about twenty seconds, more
+    // than the page needs to notice the run (10 s at most) and show it moving.
+    let app = spawn_app_with(|env| {
+        env.insert("STATIC_DIR".into(), spa);
+        env.insert("MAIL_RATE_PER_SEC".into(), "2".into());
+        env.insert("MAIL_CONCURRENCY".into(), "1".into());
+    })
+    .await;
+    let (user, clients, message) = app.user_with_audience(40).await;
+    let b = Browser::open(&app, &tools, "stats-live").await;
+    sign_in(&b, &user.email, &user.password).await;
+    b.click("nav a[href='/stats']").await;
+    b.wait_text("#live-title + .empty", "Nothing is being sent")
+        .await;
+
+    // A run that starts while the page is open shows up there by itself.
+    let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
+    app.create_mailing(
+        &user,
+        json!({"message_id": message.id, "client_ids": ids,
+               "start_at": crate::helpers::ago(60), "periodicity": "once"}),
+    )
+    .await;
+    b.el(".live-run progress").await;
+    b.js(
+        "document.querySelector('.live-run').scrollIntoView();",
+        vec![],
+    )
+    .await;
+    let done = || async {
+        let value = b
+            .js(
+                "const p = document.querySelector('.live-run progress'); \
+                 return p ? [Number(p.value), Number(p.max)] : null;",
+                vec![],
+            )
+            .await;
+        value.as_array().map(|v| {
+            (
+                v[0].as_u64().expect("a progress value"),
+                v[1].as_u64().expect("a progress max"),
+            )
+        })
+    };
+    let (first, total) = done().await.expect("the run's progress bar");
+    assert_eq!(total, 40, "the progress bar counts every recipient");
+    assert!(
+        first < total,
+        "the run is still in progress when first seen"
+    );
+    b.shot("01-live").await;
+
+    // Without reloading, the bar moves on as emails go out...
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        match done().await {
+            Some((now, _)) if now > first => break,
+            None => break, // finished in between: the list emptied, checked below
+            _ if Instant::now() > deadline => panic!("the progress bar never moved"),
+            _ => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    // ...and when the run ends it leaves the list and the figures count every email.
+    b.wait_text("#live-title + .empty", "Nothing is being sent")
+        .await;
+    b.wait_text("#stat-attempts-success", "40").await;
+    b.close().await;
+}
+
 /// A 1x1 PNG.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82";
 

@@ -2,8 +2,9 @@
 //! (plotters on a `<canvas>`), and the live progress of runs in progress.
 //!
 //! Runs in progress are found through the mailing list (a mailing's `last_run` without
-//! `finished_at`); while there are any, their newest run is polled every 2 seconds
-//! through `GET /mailings/{id}/runs`. When one ends, the figures and the chart load again.
+//! `finished_at`), read again every 10 seconds; while there are any, their newest run is
+//! polled every 2 seconds through `GET /mailings/{id}/runs`. When one ends, the figures
+//! and the chart load again.
 
 use std::rc::Rc;
 
@@ -25,6 +26,8 @@ use crate::services::api::{self, ApiError};
 use crate::session::use_session;
 
 const POLL_MILLIS: u32 = 2_000;
+/// How often the mailing list is read again for runs that started since.
+const DISCOVER_MILLIS: u32 = 10_000;
 const SUCCESS_COLOUR: (u8, u8, u8) = (0x2f, 0x9e, 0x5b);
 const FAILURE_COLOUR: (u8, u8, u8) = (0xe0, 0x4a, 0x45);
 
@@ -116,7 +119,16 @@ pub fn Stats() -> Html {
         })
         .await
     });
-    let running = use_load(*version, find_running);
+    // Runs started after the page opened are picked up by looking again now and then.
+    let discover = use_reducer(Tick::default);
+    let running = use_load((*version, discover.0), |(version, _)| find_running(version));
+    {
+        let discover = discover.clone();
+        use_effect_with((), move |_| {
+            let interval = Interval::new(DISCOVER_MILLIS, move || discover.dispatch(()));
+            move || drop(interval)
+        });
+    }
 
     // Live progress: poll the newest run of each running mailing while there are any.
     let tick = use_reducer(Tick::default);
@@ -134,18 +146,25 @@ pub fn Stats() -> Html {
             move || drop(interval)
         });
     }
-    let unfinished = live.data().and_then(|l| {
-        (*l).as_ref()
-            .map(|l| l.iter().filter(|r| r.run.finished_at.is_none()).count())
+    // (runs shown, of which unfinished), once the live view has loaded.
+    let shown = live.data().map(|l| match &*l {
+        Some(l) => (
+            l.len(),
+            l.iter().filter(|r| r.run.finished_at.is_none()).count(),
+        ),
+        None => (0, 0),
     });
     {
-        // A run ended: everything loads again (and the finished run leaves the list).
+        // A run ended (its poll says so, or it left the mailing list between two polls):
+        // everything loads again, and the finished run leaves the list.
         let version = version.clone();
         let seen = use_mut_ref(|| None::<usize>);
-        use_effect_with(unfinished, move |unfinished| {
-            if let Some(now) = *unfinished {
-                let before = seen.borrow_mut().replace(now);
-                if before.is_some_and(|before| now < before) || now == 0 {
+        use_effect_with(shown, move |shown| {
+            if let Some((rows, unfinished)) = *shown {
+                let before = seen.borrow_mut().replace(unfinished);
+                let ended = before.is_some_and(|before| unfinished < before)
+                    || (rows > 0 && unfinished == 0);
+                if ended {
                     seen.borrow_mut().take();
                     version.set(*version + 1);
                 }
