@@ -963,6 +963,15 @@ async fn a_content_manager_writes_and_publishes_a_post_that_appears_on_the_blog(
     b.wait_text("#blog-list", "Warm-up tips").await;
     b.shot("05-blog-phone").await;
 
+    // The home page shows it too, as plain text, and leads to it.
+    b.goto("/").await;
+    b.wait_text("#home-posts", "Warm-up tips").await;
+    b.wait_text("#home-posts", "Some bold advice.").await;
+    b.shot("06-home-phone").await;
+    b.click(&format!("#home-posts h2 a[href='/blog/{id}']"))
+        .await;
+    b.wait_text("#post-title", "Warm-up tips").await;
+
     // Anyone can read it, and each read counts.
     let views = |v: &Value| v["views"].as_i64().unwrap();
     let post: Value = app

@@ -269,20 +269,7 @@ async fn two_instances_on_one_database_send_each_email_exactly_once() {
     .await;
     let twin = app.twin().await;
     let user = app.signed_up_user().await;
-    let mut csv = String::from("email,full_name,comment\n");
-    for i in 0..300 {
-        csv.push_str(&format!("many{i}@example.com,Many {i},\n"));
-    }
-    let res = app
-        .http
-        .post(app.url("/api/v1/clients/import"))
-        .bearer_auth(&user.token)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+    app.import_audience(&user, "many", 300).await;
     let message = app.create_message(&user, "Scale").await;
     // Created through the twin: both schedulers and dispatchers race for the work.
     let m = twin.create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ahead(1), "periodicity": "once"})).await;

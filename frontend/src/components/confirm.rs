@@ -1,4 +1,4 @@
-//! A delete button that asks first, inline (no browser dialog).
+//! Buttons that ask first, inline (no browser dialog): any action, and delete.
 
 use yew::prelude::*;
 
@@ -14,56 +14,19 @@ pub struct ConfirmDeleteProps {
     pub what: Option<AttrValue>,
 }
 
+/// Delete, asked about first ("Delete for good?" / "Yes, delete" / "No").
 #[component]
 pub fn ConfirmDelete(props: &ConfirmDeleteProps) -> Html {
     let i18n = use_i18n();
     let t = i18n.t();
-    let asking = use_state(|| false);
-    let yes_ref = use_node_ref();
-    {
-        let yes_ref = yes_ref.clone();
-        use_effect_with(*asking, move |asking| {
-            if *asking {
-                if let Some(button) = yes_ref.cast::<web_sys::HtmlElement>() {
-                    let _ = button.focus();
-                }
-            }
-        });
-    }
-    let label = props
+    let aria_label = props
         .what
         .as_ref()
-        .map(|what| format!("{} {what}", t.delete));
-    if *asking {
-        let yes = {
-            let on_confirm = props.on_confirm.clone();
-            let asking = asking.clone();
-            Callback::from(move |_: MouseEvent| {
-                asking.set(false);
-                on_confirm.emit(());
-            })
-        };
-        let no = {
-            let asking = asking.clone();
-            Callback::from(move |_: MouseEvent| asking.set(false))
-        };
-        html! {
-            <span class="confirm" role="group">
-                <span class="confirm-question">{ t.delete_confirm }</span>
-                <button type="button" class="button button-danger button-small" ref={yes_ref}
-                    onclick={yes}>{ t.delete_yes }</button>
-                <button type="button" class="button button-secondary button-small"
-                    onclick={no}>{ t.delete_no }</button>
-            </span>
-        }
-    } else {
-        let ask = Callback::from(move |_: MouseEvent| asking.set(true));
-        html! {
-            <button type="button" class="button button-ghost-danger button-small" onclick={ask}
-                disabled={props.busy} aria-label={label}>
-                { if props.busy { t.working } else { t.delete } }
-            </button>
-        }
+        .map(|what| AttrValue::from(format!("{} {what}", t.delete)));
+    html! {
+        <ConfirmAction label={t.delete} question={t.delete_confirm} yes={t.delete_yes}
+            on_confirm={props.on_confirm.clone()} busy={props.busy} {aria_label}
+            class={classes!("button-ghost-danger")} />
     }
 }
 
@@ -79,6 +42,12 @@ pub struct ConfirmActionProps {
     /// Extra classes of the button (default: a small secondary button).
     #[prop_or(classes!("button-secondary"))]
     pub class: Classes,
+    /// The "yes" answer's text (default: "Yes").
+    #[prop_or_default]
+    pub yes: Option<AttrValue>,
+    /// The button's name for screen readers, when `label` alone is ambiguous in a list.
+    #[prop_or_default]
+    pub aria_label: Option<AttrValue>,
 }
 
 /// A button whose action is asked about first, inline: the question with "Yes" (which
@@ -123,7 +92,7 @@ pub fn ConfirmAction(props: &ConfirmActionProps) -> Html {
             <span class="confirm" role="group" aria-label={props.question.clone()} onkeydown={on_key}>
                 <span class="confirm-question">{ props.question.clone() }</span>
                 <button type="button" class="button button-danger button-small confirm-yes" ref={yes_ref}
-                    onclick={yes}>{ t.confirm_yes }</button>
+                    onclick={yes}>{ props.yes.clone().unwrap_or(AttrValue::Static(t.confirm_yes)) }</button>
                 <button type="button" class="button button-secondary button-small confirm-no"
                     onclick={no}>{ t.confirm_no }</button>
             </span>
@@ -132,7 +101,7 @@ pub fn ConfirmAction(props: &ConfirmActionProps) -> Html {
         let ask = Callback::from(move |_: MouseEvent| asking.set(true));
         html! {
             <button type="button" class={classes!("button", "button-small", props.class.clone())}
-                onclick={ask} disabled={props.busy}>
+                onclick={ask} disabled={props.busy} aria-label={props.aria_label.clone()}>
                 { if props.busy { t.working } else { props.label.as_str() } }
             </button>
         }

@@ -18,7 +18,6 @@ pub static TEXTS: Texts = Texts {
     delete: "Delete",
     delete_confirm: "Delete for good?",
     delete_yes: "Yes, delete",
-    delete_no: "No",
     back: "Back",
     actions: "Actions",
     optional: "optional",
@@ -66,8 +65,6 @@ pub static TEXTS: Texts = Texts {
     home_active: "Active mailings",
     home_recipients: "Unique recipients",
     home_blog: "From the blog",
-    home_service_up: "Service is up.",
-    home_figures_soon: "Figures will appear here once the statistics API is available.",
     home_get_started: "Get started",
     home_open_mailings: "Open your mailings",
 

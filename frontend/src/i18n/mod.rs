@@ -167,7 +167,6 @@ pub struct Texts {
     pub delete: &'static str,
     pub delete_confirm: &'static str,
     pub delete_yes: &'static str,
-    pub delete_no: &'static str,
     pub back: &'static str,
     pub actions: &'static str,
     pub optional: &'static str,
@@ -219,8 +218,6 @@ pub struct Texts {
     pub home_active: &'static str,
     pub home_recipients: &'static str,
     pub home_blog: &'static str,
-    pub home_service_up: &'static str,
-    pub home_figures_soon: &'static str,
     pub home_get_started: &'static str,
     pub home_open_mailings: &'static str,
 

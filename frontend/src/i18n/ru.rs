@@ -94,7 +94,6 @@ pub static TEXTS: Texts = Texts {
     delete: "Удалить",
     delete_confirm: "Удалить насовсем?",
     delete_yes: "Да, удалить",
-    delete_no: "Нет",
     back: "Назад",
     actions: "Действия",
     optional: "необязательно",
@@ -142,8 +141,6 @@ pub static TEXTS: Texts = Texts {
     home_active: "Активные рассылки",
     home_recipients: "Уникальные получатели",
     home_blog: "Из блога",
-    home_service_up: "Сервис работает.",
-    home_figures_soon: "Показатели появятся здесь, когда заработает API статистики.",
     home_get_started: "Начать",
     home_open_mailings: "Открыть рассылки",
 

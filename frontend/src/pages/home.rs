@@ -4,30 +4,25 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::components::feedback::{ApiErrorNotice, Loading, Notice};
+use herald_api_types::HomePage;
+
+use crate::components::feedback::{ApiErrorNotice, Loading};
 use crate::i18n::{format, use_i18n, Lang};
-use crate::services::api::{self, ApiError, HomeSummary, PostSummary};
+use crate::pages::blog::view_card;
+use crate::services::api::{self, ApiError};
 use crate::session::use_session;
 
 /// What the figures part shows; one value at a time.
 #[derive(Clone, Debug, PartialEq)]
 enum HomeState {
     Loading,
-    Loaded(HomeSummary),
-    /// `/api/v1/home` is not served yet, but `/health/live` answered.
-    ServiceUp,
+    Loaded(HomePage),
     Failed(ApiError),
 }
 
-/// `GET /api/v1/home`; on 404 (a backend without it yet) fall back to the liveness
-/// probe, so the page still tells whether the service is up.
 async fn load() -> HomeState {
     match api::home().await {
         Ok(summary) => HomeState::Loaded(summary),
-        Err(err) if err.is_not_found() => match api::health_live().await {
-            Ok(()) => HomeState::ServiceUp,
-            Err(err) => HomeState::Failed(err),
-        },
         Err(err) => HomeState::Failed(err),
     }
 }
@@ -59,12 +54,6 @@ pub fn Home() -> Html {
     let body = match &*state {
         HomeState::Loading => html! { <Loading label={t.home_loading} /> },
         HomeState::Loaded(summary) => view_summary(i18n.lang, summary),
-        HomeState::ServiceUp => html! {
-            <Notice>
-                <p><strong>{ t.home_service_up }</strong></p>
-                <p class="muted">{ t.home_figures_soon }</p>
-            </Notice>
-        },
         HomeState::Failed(err) => html! { <ApiErrorNotice error={err.clone()} {on_retry} /> },
     };
 
@@ -102,7 +91,7 @@ pub fn Home() -> Html {
     }
 }
 
-fn view_summary(lang: Lang, summary: &HomeSummary) -> Html {
+fn view_summary(lang: Lang, summary: &HomePage) -> Html {
     let t = lang.texts();
     html! {
         <>
@@ -113,8 +102,8 @@ fn view_summary(lang: Lang, summary: &HomeSummary) -> Html {
             </dl>
             if !summary.random_posts.is_empty() {
                 <h2>{ t.home_blog }</h2>
-                <ul class="posts">
-                    { for summary.random_posts.iter().map(view_post) }
+                <ul class="blog-list" id="home-posts">
+                    { for summary.random_posts.iter().map(|post| view_card(lang, post)) }
                 </ul>
             }
         </>
@@ -127,35 +116,5 @@ fn stat(label: &'static str, value: String) -> Html {
             <dt>{ label }</dt>
             <dd>{ value }</dd>
         </div>
-    }
-}
-
-fn view_post(post: &PostSummary) -> Html {
-    html! {
-        <li class="card post" key={post.id.clone()}>
-            <h3>{ &post.title }</h3>
-            <p>{ excerpt(&post.body, 160) }</p>
-        </li>
-    }
-}
-
-/// At most `max` characters of `text`, cut at a word boundary, with an ellipsis.
-fn excerpt(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{}…", cut.trim_end())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_text_is_not_cut_and_long_text_ends_at_a_word() {
-        assert_eq!(excerpt("short", 10), "short");
-        assert_eq!(excerpt("one two three", 9), "one two…");
     }
 }

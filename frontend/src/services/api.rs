@@ -20,14 +20,14 @@ use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use herald_api_types::{
     Attempt, AttemptListQuery, Client, ClientInput, ClientListQuery, DailyPoint, DailyStatsQuery,
-    EmailRequest, ImportReport, LoginRequest, Mailing, MailingInput, MailingListQuery, Message,
-    MessageInput, MessageListQuery, Page, PageQuery, PasswordResetConfirm, PermissionInfo, Post,
-    PostInput, PostListQuery, Problem, RefreshRequest, RegisterRequest, Role, RoleInput, Run,
+    EmailRequest, HomePage, ImportReport, LoginRequest, Mailing, MailingInput, MailingListQuery,
+    Message, MessageInput, MessageListQuery, Page, PageQuery, PasswordResetConfirm, PermissionInfo,
+    Post, PostInput, PostListQuery, Problem, RefreshRequest, RegisterRequest, Role, RoleInput, Run,
     RunStarted, SetRoleRequest, Stats, StatsQuery, TokenPair, TokenRequest, UpdateMeRequest, User,
     UserListQuery,
 };
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 use yew::Callback;
 
@@ -126,10 +126,6 @@ impl ApiError {
             Self::Problem { status, .. } | Self::Status { status } => Some(*status),
             Self::Network(_) | Self::Decode(_) => None,
         }
-    }
-
-    pub fn is_not_found(&self) -> bool {
-        self.status() == Some(404)
     }
 
     /// The problem's `detail`, if any.
@@ -760,36 +756,7 @@ pub async fn upload_post_image(id: Uuid, file: &web_sys::File) -> Result<Post, A
 
 // --- Public -------------------------------------------------------------------------------------
 
-// `/api/v1/home` comes with the statistics work; until `herald-api-types` has its body,
-// the home page reads the part it shows through this local type.
-
-/// `GET /api/v1/home`: the public figures on the home page.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct HomeSummary {
-    pub mailings_total: i64,
-    pub mailings_active: i64,
-    pub unique_recipients: i64,
-    #[serde(default)]
-    pub random_posts: Vec<PostSummary>,
-}
-
-/// The part of a blog post the home page shows.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct PostSummary {
-    pub id: String,
-    pub title: String,
-    #[serde(default)]
-    pub body: String,
-}
-
 /// `GET /api/v1/home`.
-pub async fn home() -> Result<HomeSummary, ApiError> {
+pub async fn home() -> Result<HomePage, ApiError> {
     decode(send_public(Method::GET, "/api/v1/home", Body::None).await?).await
-}
-
-/// `GET /health/live`: Ok when the backend process answers.
-pub async fn health_live() -> Result<(), ApiError> {
-    send_public(Method::GET, "/health/live", Body::None)
-        .await
-        .map(drop)
 }

@@ -83,7 +83,7 @@ pub fn Blog() -> Html {
     }
 }
 
-fn view_card(lang: Lang, post: &Post) -> Html {
+pub(crate) fn view_card(lang: Lang, post: &Post) -> Html {
     let t = lang.texts();
     let id = post.id;
     html! {
