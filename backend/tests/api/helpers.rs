@@ -80,7 +80,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// Spawns the app; `configure` may override any environment-style setting.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
-    herald::telemetry::init();
+    // The in-process apps' logs only when asked for (`TEST_LOG=1 cargo test ...`): a
+    // full run would otherwise print thousands of lines around the results.
+    if std::env::var_os("TEST_LOG").is_some() {
+        herald::telemetry::init();
+    }
     let db = Arc::new(TestDatabase::create());
     let smtp = TestSmtp::start().await;
     let mut env: HashMap<String, String> = [
