@@ -16,8 +16,14 @@ use std::{
     time::{Duration, Instant},
 };
 
+use std::os::unix::process::CommandExt;
+
 use fantoccini::{elements::Element, key::Key, Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
+use nix::{
+    sys::signal::{killpg, Signal},
+    unistd::Pid,
+};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -138,6 +144,8 @@ impl Browser {
         let port = free_port();
         let driver = Command::new(&tools.chromedriver)
             .arg(format!("--port={port}"))
+            // Its own process group, with the Chromium it starts: see `Drop`.
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -403,6 +411,11 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // A test that failed never closed its session: killing chromedriver alone would
+        // leave its Chromium running, so the whole process group goes.
+        if let Ok(pid) = i32::try_from(self.driver.id()) {
+            let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
