@@ -5,6 +5,7 @@ use chrono::Utc;
 use herald_api_types as api;
 use uuid::Uuid;
 
+use super::paging;
 use crate::{
     auth::{tokens, AuthUser},
     db::{
@@ -76,12 +77,11 @@ async fn list_clients(
         db::clients::list(conn, scope, q.q.as_deref(), page).map_err(ApiError::from)
     })
     .await?;
-    Ok(web::Json(api::Page {
-        items: rows.into_iter().map(api_client).collect(),
-        page: page.page,
-        per_page: page.per_page,
+    Ok(web::Json(paging::page_of(
+        page,
+        rows.into_iter().map(api_client),
         total,
-    }))
+    )))
 }
 
 /// Add a recipient to the caller's list.

@@ -4,6 +4,7 @@ use actix_web::{delete, get, post, put, web, HttpResponse};
 use herald_api_types as api;
 use uuid::Uuid;
 
+use super::paging;
 use crate::{
     auth::AuthUser,
     db::{
@@ -93,12 +94,7 @@ async fn list_mailings(
             })
     })
     .await?;
-    Ok(web::Json(api::Page {
-        items,
-        page: page.page,
-        per_page: page.per_page,
-        total,
-    }))
+    Ok(web::Json(paging::page_of(page, items, total)))
 }
 
 /// Create a mailing. If `start_at` is now or past (and `end_at` ahead), its first run
@@ -186,12 +182,11 @@ async fn mailing_recipients(
         db::mailings::recipients(conn, &m, q.q.as_deref(), page).map_err(ApiError::from)
     })
     .await?;
-    Ok(web::Json(api::Page {
-        items: rows.into_iter().map(api_client).collect(),
-        page: page.page,
-        per_page: page.per_page,
+    Ok(web::Json(paging::page_of(
+        page,
+        rows.into_iter().map(api_client),
         total,
-    }))
+    )))
 }
 
 /// Send now: a manual run starts at once (the schedule does not move).
@@ -299,15 +294,10 @@ async fn mailing_runs(
             let p = pending.get(&r.id).copied().unwrap_or(0);
             mailings::run_view(r, p)
         });
-        Ok::<_, ApiError>((items.collect(), total))
+        Ok::<_, ApiError>((items.collect::<Vec<_>>(), total))
     })
     .await?;
-    Ok(web::Json(api::Page {
-        items,
-        page: page.page,
-        per_page: page.per_page,
-        total,
-    }))
+    Ok(web::Json(paging::page_of(page, items, total)))
 }
 
 /// The mailing's attempt log, newest first (`?status=success|failure`).
@@ -332,12 +322,11 @@ async fn mailing_attempts(
         db::deliveries::attempts(conn, Scope::All(None), &filter, page).map_err(ApiError::from)
     })
     .await?;
-    Ok(web::Json(api::Page {
-        items: rows.into_iter().map(attempt_view).collect(),
-        page: page.page,
-        per_page: page.per_page,
+    Ok(web::Json(paging::page_of(
+        page,
+        rows.into_iter().map(attempt_view),
         total,
-    }))
+    )))
 }
 
 /// Every attempt the caller may see (`?mailing_id=&status=`; `?owner_id=` with `mailings.view_all`).
@@ -360,10 +349,9 @@ async fn list_attempts(
         db::deliveries::attempts(conn, scope, &filter, page).map_err(ApiError::from)
     })
     .await?;
-    Ok(web::Json(api::Page {
-        items: rows.into_iter().map(attempt_view).collect(),
-        page: page.page,
-        per_page: page.per_page,
+    Ok(web::Json(paging::page_of(
+        page,
+        rows.into_iter().map(attempt_view),
         total,
-    }))
+    )))
 }

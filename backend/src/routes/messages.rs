@@ -5,6 +5,7 @@ use chrono::Utc;
 use herald_api_types as api;
 use uuid::Uuid;
 
+use super::paging;
 use crate::{
     auth::AuthUser,
     db::{
@@ -73,12 +74,11 @@ async fn list_messages(
         db::messages::list(conn, scope, q.q.as_deref(), page).map_err(ApiError::from)
     })
     .await?;
-    Ok(web::Json(api::Page {
-        items: rows.into_iter().map(api_message).collect(),
-        page: page.page,
-        per_page: page.per_page,
+    Ok(web::Json(paging::page_of(
+        page,
+        rows.into_iter().map(api_message),
         total,
-    }))
+    )))
 }
 
 /// Create a message.

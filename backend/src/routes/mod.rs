@@ -13,6 +13,7 @@ pub mod me;
 pub mod media;
 pub mod messages;
 pub mod metrics;
+pub mod paging;
 pub mod posts;
 pub mod roles;
 pub mod spa;

@@ -19,6 +19,7 @@ use futures_util::StreamExt;
 use herald_api_types as api;
 use uuid::Uuid;
 
+use super::paging;
 use crate::{
     auth::AuthUser,
     blog, cache,
@@ -111,12 +112,7 @@ async fn list_posts(
             db::posts::list(conn, visibility, page).map_err(ApiError::from)
         })
         .await?;
-        Ok(api::Page {
-            items: rows.into_iter().map(api_post).collect(),
-            page: page.page,
-            per_page: page.per_page,
-            total,
-        })
+        Ok(paging::page_of(page, rows.into_iter().map(api_post), total))
     };
     if drafts {
         let body = serde_json::to_string(&load().await?).map_err(ApiError::internal)?;

@@ -4,6 +4,7 @@ use actix_web::{delete, get, post, put, web, HttpResponse};
 use herald_api_types as api;
 use uuid::Uuid;
 
+use super::paging;
 use crate::{
     admin,
     auth::AuthUser,
@@ -146,22 +147,18 @@ async fn audit_log(
         db::audit::list(conn, &filter, page).map_err(ApiError::from)
     })
     .await?;
-    Ok(web::Json(api::Page {
-        items: rows
-            .into_iter()
-            .map(|e| api::AuditEntry {
-                id: e.row.id,
-                actor_id: e.row.actor_id,
-                actor_email: e.actor_email,
-                action: e.row.action,
-                target_user_id: e.row.target_user_id,
-                target_email: e.target_email,
-                details: e.row.details,
-                created_at: e.row.created_at,
-            })
-            .collect(),
-        page: page.page,
-        per_page: page.per_page,
+    Ok(web::Json(paging::page_of(
+        page,
+        rows.into_iter().map(|e| api::AuditEntry {
+            id: e.row.id,
+            actor_id: e.row.actor_id,
+            actor_email: e.actor_email,
+            action: e.row.action,
+            target_user_id: e.row.target_user_id,
+            target_email: e.target_email,
+            details: e.row.details,
+            created_at: e.row.created_at,
+        }),
         total,
-    }))
+    )))
 }

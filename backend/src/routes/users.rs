@@ -4,6 +4,7 @@ use actix_web::{get, post, put, web};
 use herald_api_types as api;
 use uuid::Uuid;
 
+use super::paging;
 use crate::{
     admin,
     auth::AuthUser,
@@ -42,12 +43,11 @@ async fn list_users(
         db::users::list(conn, &filter, page).map_err(ApiError::from)
     })
     .await?;
-    Ok(web::Json(api::Page {
-        items: rows.iter().map(|(u, r)| api_user(u, r)).collect(),
-        page: page.page,
-        per_page: page.per_page,
+    Ok(web::Json(paging::page_of(
+        page,
+        rows.iter().map(|(u, r)| api_user(u, r)),
         total,
-    }))
+    )))
 }
 
 /// Block an account (needs `users.block`): its refresh tokens are revoked and its access
