@@ -11,9 +11,8 @@ use uuid::Uuid;
 use crate::{
     db::{self, deliveries::RunRecipients, DbError},
     delivery::Dispatcher,
-    domain::imports,
     mailings::{self, MailingError},
-    scheduler,
+    recipients, scheduler,
     state::AppState,
 };
 
@@ -103,14 +102,9 @@ pub async fn import_clients(
         bail!(Refused(format!("no user with email {owner}")))
     };
     let data = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let report = imports::import_csv(&state.db, user.id, data.into())
+    let report = recipients::import(&state.db, user.id, data)
         .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "import failed: {}",
-                e.to_problem().detail.unwrap_or_default()
-            )
-        })?;
+        .context("import failed")?;
     println!(
         "created {}, updated {}, skipped {}, errors {}",
         report.created,

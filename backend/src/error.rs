@@ -349,6 +349,17 @@ pub fn problem_for_bare_errors<B: actix_web::body::MessageBody + 'static>(
     )
 }
 
+impl From<crate::recipients::ImportError> for ApiError {
+    fn from(e: crate::recipients::ImportError) -> Self {
+        use crate::recipients::ImportError as I;
+        match e {
+            I::Unreadable(why) => ApiError::BadRequest(why),
+            I::Interrupted(join) => ApiError::internal(join),
+            I::Db(db) => db.into(),
+        }
+    }
+}
+
 impl From<crate::mailings::MailingError> for ApiError {
     fn from(e: crate::mailings::MailingError) -> Self {
         use crate::mailings::MailingError as M;

@@ -17,6 +17,7 @@ pub mod mail;
 pub mod mailings;
 pub mod metrics;
 pub mod openapi;
+pub mod recipients;
 pub mod routes;
 pub mod scheduler;
 pub mod startup;

@@ -1,22 +1,16 @@
 //! CSV import and export of recipients.
 //!
 //! Import parses the whole file first (each line validated on its own, errors kept
-//! with their line numbers), then upserts the good rows in batches, each batch one
-//! statement, so a 50,000-line file is a few dozen round trips, not 50,000.
+//! with their line numbers); `recipients::import` then stores the good rows.
 
 use std::collections::HashMap;
 
-use herald_api_types::{ImportLineError, ImportReport};
-use uuid::Uuid;
+use herald_api_types::ImportLineError;
 
 use crate::{
-    db::{self, clients::ImportRow, DbError, DbPool},
+    db::{self, clients::ImportRow},
     domain::EmailAddress,
-    error::ApiError,
 };
-
-const BATCH: usize = 2_000;
-const MAX_ERRORS_REPORTED: usize = 1_000;
 
 pub struct ParsedCsv {
     pub rows: Vec<ImportRow>,
@@ -109,40 +103,6 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedCsv, String> {
         });
     }
     Ok(out)
-}
-
-pub async fn import_csv(
-    pool: &DbPool,
-    owner: Uuid,
-    data: actix_web::web::Bytes,
-) -> Result<ImportReport, ApiError> {
-    let parsed = tokio::task::spawn_blocking(move || parse_csv(&data))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::BadRequest)?;
-    let ParsedCsv {
-        rows,
-        duplicates,
-        mut errors,
-    } = parsed;
-    let counts = db::run_blocking(pool, move |conn| {
-        let mut total = db::clients::UpsertCounts::default();
-        for chunk in rows.chunks(BATCH) {
-            let c = db::clients::upsert_batch(conn, owner, chunk)?;
-            total.created += c.created;
-            total.updated += c.updated;
-            total.unchanged += c.unchanged;
-        }
-        Ok::<_, DbError>(total)
-    })
-    .await?;
-    errors.truncate(MAX_ERRORS_REPORTED);
-    Ok(ImportReport {
-        created: counts.created,
-        updated: counts.updated,
-        skipped: counts.unchanged + duplicates,
-        errors,
-    })
 }
 
 pub fn export_csv(rows: &[db::clients::Client]) -> Result<Vec<u8>, csv::Error> {

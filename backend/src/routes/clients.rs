@@ -15,6 +15,7 @@ use crate::{
     },
     domain::{imports, EmailAddress, Permission},
     error::{ApiError, FieldErrors},
+    recipients,
     state::AppState,
 };
 
@@ -211,7 +212,7 @@ async fn import_clients(
             "expected Content-Type: text/csv".into(),
         ));
     }
-    let report = imports::import_csv(&state.db, caller.id, body).await?;
+    let report = recipients::import(&state.db, caller.id, body.to_vec()).await?;
     Ok(web::Json(report))
 }
 
