@@ -6,7 +6,8 @@
 #      vendored compose-spec) and every file it mounts exists (no Docker engine needed);
 #   3. schemathesis fuzzes a real `herald serve` (fresh database, signed in as an admin)
 #      from the OpenAPI document: no 5xx, every answer of the documented content type
-#      and schema. Fixed seed and bounded example count, so a run is repeatable and short.
+#      and schema; its stateful phase follows the document's links from created rows.
+#      Fixed seed and bounded example count, so a run is repeatable and short.
 #
 #   scripts/robustness.sh [--examples N] [--seed N]
 #
@@ -118,7 +119,7 @@ st="$PWD/$venv/bin/st"
     --url "$base" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,content_type_conformance,response_schema_conformance \
-    --phases examples,coverage,fuzzing \
+    --phases examples,coverage,fuzzing,stateful \
     --max-examples "$examples" \
     --seed "$seed" \
     --workers 2 \

@@ -75,7 +75,61 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let (_, mut api) =
         register(App::new().into_utoipa_app().openapi(ApiDoc::openapi())).split_for_parts();
     describe_responses(&mut api);
+    link_created_resources(&mut api);
     api
+}
+
+/// OpenAPI links from each `POST /things` answer (201, with the new row's `id`) to the
+/// operations on `/things/{id}...`: clients and API fuzzers (schemathesis's stateful phase)
+/// can follow them to a row that exists rather than guess ids.
+fn link_created_resources(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{link::LinkBuilder, RefOr};
+    let targets: Vec<(String, Vec<String>)> = api
+        .paths
+        .paths
+        .iter()
+        .filter(|(_, item)| {
+            item.post
+                .as_ref()
+                .is_some_and(|op| op.responses.responses.contains_key("201"))
+        })
+        .map(|(collection, _)| {
+            let member = format!("{collection}/{{id}}");
+            let operation_ids = api
+                .paths
+                .paths
+                .iter()
+                .filter(|(path, _)| {
+                    *path == &member || path.starts_with(&format!("{member}/"))
+                })
+                .flat_map(|(_, item)| {
+                    [&item.get, &item.put, &item.post, &item.delete, &item.patch]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|op| op.operation_id.clone())
+                })
+                .collect();
+            (collection.clone(), operation_ids)
+        })
+        .collect();
+    for (collection, operation_ids) in targets {
+        let Some(RefOr::T(created)) = api
+            .paths
+            .paths
+            .get_mut(&collection)
+            .and_then(|item| item.post.as_mut())
+            .and_then(|op| op.responses.responses.get_mut("201"))
+        else {
+            continue;
+        };
+        for operation_id in operation_ids {
+            let link = LinkBuilder::new()
+                .operation_id(&operation_id)
+                .parameter("id", "$response.body#/id")
+                .build();
+            created.links.insert(operation_id, RefOr::T(link));
+        }
+    }
 }
 
 /// Two touches utoipa cannot express per route:
