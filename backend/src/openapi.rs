@@ -99,9 +99,7 @@ fn link_created_resources(api: &mut utoipa::openapi::OpenApi) {
                 .paths
                 .paths
                 .iter()
-                .filter(|(path, _)| {
-                    *path == &member || path.starts_with(&format!("{member}/"))
-                })
+                .filter(|(path, _)| *path == &member || path.starts_with(&format!("{member}/")))
                 .flat_map(|(_, item)| {
                     [&item.get, &item.put, &item.post, &item.delete, &item.patch]
                         .into_iter()

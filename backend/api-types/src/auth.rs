@@ -8,11 +8,14 @@ use validator::Validate;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterRequest {
     /// Email address; must be confirmed before signing in.
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
     /// At least 10 characters, mixing at least two of: letters, digits, other characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 256))]
     pub password: String,
     /// Display name.
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub full_name: String,
 }
 
@@ -29,6 +32,7 @@ pub struct TokenRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmailRequest {
     /// The account's email address.
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
 }
 
@@ -102,6 +106,7 @@ pub struct User {
 pub struct UpdateMeRequest {
     /// New display name.
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub full_name: Option<String>,
     /// The current password; required with `new_password`.
     pub current_password: Option<String>,

@@ -30,14 +30,17 @@ pub struct Client {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientInput {
     /// Email address.
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
     /// Name used for `{{ full_name }}`.
     #[serde(default)]
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub full_name: String,
     /// Free-text note.
     #[serde(default)]
     #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub comment: String,
 }
 

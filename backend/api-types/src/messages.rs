@@ -29,13 +29,16 @@ pub struct Message {
 pub struct MessageInput {
     /// Subject line (1 to 998 characters, one line).
     #[validate(length(min = 1, max = 998, message = "must be 1 to 998 characters"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 998))]
     pub subject: String,
     /// Plain-text body.
     #[validate(length(max = 1000000, message = "must be at most 1,000,000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000000))]
     pub body: String,
     /// Optional HTML body.
     #[serde(default)]
     #[validate(length(max = 2000000, message = "must be at most 2,000,000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000000))]
     pub html_body: Option<String>,
 }
 

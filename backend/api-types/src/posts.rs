@@ -35,10 +35,12 @@ pub struct Post {
 pub struct PostInput {
     /// Title, 1 to 300 characters.
     #[validate(length(min = 1, max = 300, message = "must be 1 to 300 characters"))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub title: String,
     /// Markdown body, at most 200,000 characters.
     #[serde(default)]
     #[validate(length(max = 200000, message = "must be at most 200,000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200000))]
     pub body: String,
 }
 

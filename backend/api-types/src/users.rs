@@ -49,6 +49,7 @@ pub struct Role {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleInput {
     /// Unique name: a lowercase letter, then 1 to 39 lowercase letters, digits or `_`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z][a-z0-9_]{1,39}$"))]
     pub name: String,
     /// Permission names; each must be one of `GET /api/v1/permissions`.
     pub permissions: Vec<String>,
