@@ -700,6 +700,41 @@ async fn a_manager_blocks_a_user_who_is_then_signed_out_at_their_next_action() {
     m.wait_text("#mailings-table tr.row-foreign .mailing-toggle", "Disable")
         .await;
 
+    // Others' recipients and messages: listed when asked for, and read-only.
+    m.click("nav a[href='/recipients']").await;
+    m.wait_text(".empty", "You have no recipients yet").await;
+    m.el("#scope").await.select_by_value("all").await.unwrap();
+    m.wait_text("#recipients-table tr.row-foreign td.owner", &user.email)
+        .await;
+    let foreign_controls = "tr.row-foreign .cell-actions a, tr.row-foreign .cell-actions button";
+    assert_eq!(
+        m.count(&format!("#recipients-table {foreign_controls}"))
+            .await,
+        0
+    );
+    m.shot("00a-recipients-everyone").await;
+    m.click("#recipients-table tr.row-foreign td a").await;
+    m.wait_text(".notice-info", "belongs to another user").await;
+    assert_eq!(
+        m.js("return document.getElementById('email').disabled;", vec![])
+            .await,
+        json!(true)
+    );
+    assert_eq!(m.count("form button[type='submit']").await, 0);
+    m.click("nav a[href='/messages']").await;
+    m.wait_text(".empty", "No messages yet").await;
+    m.el("#scope").await.select_by_value("all").await.unwrap();
+    m.wait_text("#messages-table tr.row-foreign td.owner", &user.email)
+        .await;
+    assert_eq!(
+        m.count(&format!("#messages-table {foreign_controls}"))
+            .await,
+        0
+    );
+    m.click("#messages-table tr.row-foreign td a").await;
+    m.wait_text(".notice-info", "belongs to another user").await;
+    assert_eq!(m.count("form button[type='submit']").await, 0);
+
     // The manager finds the user and blocks them, after saying yes.
     m.click("nav a[href='/admin/users']").await;
     let row = format!("#users-table tr[data-email='{}']", user.email);

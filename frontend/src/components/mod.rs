@@ -6,4 +6,5 @@ pub mod feedback;
 pub mod form;
 pub mod layout;
 pub mod nav;
+pub mod owners;
 pub mod pagination;

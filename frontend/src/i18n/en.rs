@@ -347,6 +347,12 @@ pub static TEXTS: Texts = Texts {
     user_blocked: "Blocked",
     user_unverified: "Email not confirmed",
     user_you: "you",
+    scope_label: "Show",
+    scope_mine: "Mine",
+    scope_all: "Everyone's",
+    recipient_read_only_note:
+        "This recipient belongs to another user: you can view it, not change it.",
+    message_read_only_note: "This message belongs to another user: you can view it, not change it.",
     col_role: "Role",
     col_joined: "Joined",
     block: "Block",

@@ -18,6 +18,7 @@ use crate::components::form::{focus_first_invalid, on_submit, on_value, Field, S
 use crate::hooks::{use_load, Load};
 use crate::i18n::{format, use_i18n};
 use crate::services::api::{self, ApiError};
+use crate::session::use_session;
 
 #[derive(Properties, PartialEq)]
 pub struct MailingEditorProps {
@@ -67,10 +68,13 @@ pub fn MailingEditor(props: &MailingEditorProps) -> Html {
     let i18n = use_i18n();
     let t = i18n.t();
     let progress = use_state(|| (0_i64, 0_i64));
+    // One's own messages only: a manager's list would hold everyone's.
+    let me = use_session().user().map(|u| u.id);
     let start = {
         let progress = progress.clone();
-        use_load(props.id, move |id| async move {
+        use_load((props.id, me), move |(id, me)| async move {
             let messages = api::messages(&MessageListQuery {
+                owner_id: me,
                 per_page: Some(100),
                 ..Default::default()
             })

@@ -7,7 +7,7 @@ pub mod picker;
 use std::collections::HashMap;
 
 use futures::future::join_all;
-use herald_api_types::{Mailing, MailingListQuery, MessageListQuery, Page, UserListQuery};
+use herald_api_types::{Mailing, MailingListQuery, MessageListQuery, Page};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use yew::prelude::*;
@@ -17,6 +17,7 @@ use crate::app::Route;
 use crate::components::badges::{periodicity_label, EnabledBadge, MailingStatus};
 use crate::components::feedback::{ApiErrorNotice, Empty, Loading};
 use crate::components::form::on_value;
+use crate::components::owners::{owner_label, owners_for};
 use crate::components::pagination::Pagination;
 use crate::hooks::{use_load, Load};
 use crate::i18n::{format, use_i18n, Lang};
@@ -42,30 +43,6 @@ struct Listing {
     page: Page<Mailing>,
     subjects: HashMap<Uuid, String>,
     owners: HashMap<Uuid, String>,
-}
-
-/// Emails of the owners `ids`, from the user list (needs users.view; empty without it).
-async fn owners_for(ids: Vec<Uuid>) -> HashMap<Uuid, String> {
-    let mut owners = HashMap::new();
-    let mut page = 1;
-    while ids.iter().any(|id| !owners.contains_key(id)) && page <= 5 {
-        let Ok(users) = api::users(&UserListQuery {
-            page: Some(page),
-            per_page: Some(100),
-            ..Default::default()
-        })
-        .await
-        else {
-            break;
-        };
-        let last = users.page * users.per_page >= users.total;
-        owners.extend(users.items.into_iter().map(|u| (u.id, u.email)));
-        if last {
-            break;
-        }
-        page += 1;
-    }
-    owners
 }
 
 /// Subjects of the messages `ids`: the newest 100 messages in one request, any others
@@ -240,15 +217,7 @@ pub fn Mailings() -> Html {
                     }
                 });
                 let own = me == Some(m.owner_id);
-                let owner = if own {
-                    t.user_you.to_owned()
-                } else {
-                    listing
-                        .owners
-                        .get(&m.owner_id)
-                        .cloned()
-                        .unwrap_or_else(|| m.owner_id.to_string()[..8].to_owned())
-                };
+                let owner = owner_label(t, me, m.owner_id, &listing.owners);
                 let working = *busy == Some(id);
                 // Edit controls only on one's own rows (the API refuses the rest anyway);
                 // disabling on any row the caller may disable.

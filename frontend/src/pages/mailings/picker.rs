@@ -17,6 +17,7 @@ use crate::components::pagination::Pagination;
 use crate::hooks::{use_debounced, use_load, Load};
 use crate::i18n::{format, use_i18n};
 use crate::services::api::{self, ApiError};
+use crate::session::use_session;
 
 const PER_PAGE: i64 = 10;
 
@@ -28,16 +29,16 @@ pub struct PickerProps {
     pub error: Option<String>,
 }
 
-/// Every id matching `q`, page by page.
-async fn all_ids(q: String) -> Result<Vec<Uuid>, ApiError> {
+/// Every id of `owner`'s recipients matching `q`, page by page.
+async fn all_ids(q: String, owner: Option<Uuid>) -> Result<Vec<Uuid>, ApiError> {
     let mut ids = Vec::new();
     let mut page = 1;
     loop {
         let data = api::clients(&ClientListQuery {
             q: Some(q.clone()),
+            owner_id: owner,
             page: Some(page),
             per_page: Some(100),
-            ..Default::default()
         })
         .await?;
         let got = data.items.len() as i64;
@@ -60,12 +61,14 @@ pub fn RecipientPicker(props: &PickerProps) -> Html {
         let page = page.clone();
         use_effect_with(q.clone(), move |_| page.set(1));
     }
-    let list = use_load((q.clone(), *page), |(q, page)| async move {
+    // A mailing goes to its owner's recipients only: a manager's list would hold everyone's.
+    let me = use_session().user().map(|u| u.id);
+    let list = use_load((q.clone(), *page, me), |(q, page, me)| async move {
         api::clients(&ClientListQuery {
             q: Some(q),
+            owner_id: me,
             page: Some(page),
             per_page: Some(PER_PAGE),
-            ..Default::default()
         })
         .await
     });
@@ -110,7 +113,7 @@ pub fn RecipientPicker(props: &PickerProps) -> Html {
                 bulk_error.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                match all_ids(q).await {
+                match all_ids(q, me).await {
                     Ok(ids) => {
                         let mut next = (*selected).clone();
                         next.extend(ids);

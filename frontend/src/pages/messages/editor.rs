@@ -8,11 +8,12 @@ use yew_router::prelude::*;
 
 use super::preview::render;
 use crate::app::Route;
-use crate::components::feedback::{ApiErrorNotice, Loading};
+use crate::components::feedback::{ApiErrorNotice, Loading, Notice};
 use crate::components::form::{focus_first_invalid, on_submit, on_value, Field, Submit};
 use crate::hooks::{use_load, Load};
 use crate::i18n::use_i18n;
 use crate::services::api::{self, ApiError};
+use crate::session::use_session;
 
 const SAMPLE_EMAIL: &str = "jane@example.com";
 
@@ -27,6 +28,7 @@ pub struct MessageEditorProps {
 pub fn MessageEditor(props: &MessageEditorProps) -> Html {
     let i18n = use_i18n();
     let t = i18n.t();
+    let me = use_session().user().map(|u| u.id);
     let loaded = use_load(props.id, |id| async move {
         match id {
             Some(id) => api::message(id).await.map(Some),
@@ -43,7 +45,19 @@ pub fn MessageEditor(props: &MessageEditorProps) -> Html {
         Load::Failed(error) => html! {
             <ApiErrorNotice error={error.clone()} on_retry={loaded.reload_callback()} />
         },
-        Load::Ready(message) => html! { <Editor message={(**message).clone()} /> },
+        Load::Ready(message) => {
+            // Someone else's (a manager may look): shown, not editable.
+            let read_only = message
+                .as_ref()
+                .as_ref()
+                .is_some_and(|m| Some(m.owner_id) != me);
+            html! {
+                <>
+                    if read_only { <Notice kind="info"><p>{ t.message_read_only_note }</p></Notice> }
+                    <Editor message={(**message).clone()} {read_only} />
+                </>
+            }
+        }
     };
     html! {
         <div class="page">
@@ -57,6 +71,8 @@ pub fn MessageEditor(props: &MessageEditorProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct EditorProps {
     message: Option<Message>,
+    #[prop_or_default]
+    read_only: bool,
 }
 
 #[component]
@@ -84,8 +100,10 @@ fn Editor(props: &EditorProps) -> Html {
     let error = use_state(|| None::<ApiError>);
 
     // Recipients to preview with: the first page is plenty to choose from.
-    let recipients = use_load((), |()| async {
+    let me = use_session().user().map(|u| u.id);
+    let recipients = use_load(me, |me| async move {
         api::clients(&ClientListQuery {
+            owner_id: me,
             per_page: Some(50),
             ..Default::default()
         })
@@ -182,23 +200,28 @@ fn Editor(props: &EditorProps) -> Html {
                 <form class="form" onsubmit={on_submit(submit)} novalidate=true>
                     <Field id="subject" label={t.field_subject} value={(*subject).clone()}
                         oninput={Callback::from({ let s = subject.clone(); move |v| s.set(v) })}
-                        error={field("subject")} required=true focus=true autocomplete="off" />
+                        error={field("subject")} required=true focus={!props.read_only} autocomplete="off"
+                        disabled={props.read_only} />
                     <Field id="body" label={t.field_body} value={(*body).clone()} rows={10}
                         oninput={Callback::from({ let s = body.clone(); move |v| s.set(v) })}
-                        error={field("body")} hint={t.placeholders_hint} />
+                        error={field("body")} hint={t.placeholders_hint} disabled={props.read_only} />
                     <div class="field field-check">
-                        <input id="html-on" type="checkbox" checked={*html_on} onchange={html_toggle} />
+                        <input id="html-on" type="checkbox" checked={*html_on} onchange={html_toggle}
+                            disabled={props.read_only} />
                         <label for="html-on">{ t.field_html }</label>
                     </div>
                     if *html_on {
                         <Field id="html_body" label={t.field_html} value={(*html_body).clone()} rows={8}
                             oninput={Callback::from({ let s = html_body.clone(); move |v| s.set(v) })}
-                            error={field("html_body")} hint={t.field_html_hint} class={classes!("mono")} />
+                            error={field("html_body")} hint={t.field_html_hint} class={classes!("mono")}
+                            disabled={props.read_only} />
                     }
                     <div class="form-actions">
-                        <Submit label={t.save} busy_label={t.saving} busy={*busy} />
+                        if !props.read_only {
+                            <Submit label={t.save} busy_label={t.saving} busy={*busy} />
+                        }
                         <Link<Route> to={Route::Messages} classes="button button-secondary">
-                            { t.cancel }
+                            { if props.read_only { t.back } else { t.cancel } }
                         </Link<Route>>
                     </div>
                 </form>

@@ -6,11 +6,12 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::components::feedback::{ApiErrorNotice, Loading};
+use crate::components::feedback::{ApiErrorNotice, Loading, Notice};
 use crate::components::form::{focus_first_invalid, on_submit, Field, Submit};
 use crate::hooks::{use_load, Load};
 use crate::i18n::use_i18n;
 use crate::services::api::{self, ApiError};
+use crate::session::use_session;
 
 #[derive(Properties, PartialEq)]
 pub struct RecipientFormProps {
@@ -23,6 +24,7 @@ pub struct RecipientFormProps {
 pub fn RecipientForm(props: &RecipientFormProps) -> Html {
     let i18n = use_i18n();
     let t = i18n.t();
+    let me = use_session().user().map(|u| u.id);
     let loaded = use_load(props.id, |id| async move {
         match id {
             Some(id) => api::client(id).await.map(Some),
@@ -39,7 +41,19 @@ pub fn RecipientForm(props: &RecipientFormProps) -> Html {
         Load::Failed(error) => html! {
             <ApiErrorNotice error={error.clone()} on_retry={loaded.reload_callback()} />
         },
-        Load::Ready(client) => html! { <Fields client={(**client).clone()} /> },
+        Load::Ready(client) => {
+            // Someone else's (a manager may look): shown, not editable.
+            let read_only = client
+                .as_ref()
+                .as_ref()
+                .is_some_and(|c| Some(c.owner_id) != me);
+            html! {
+                <>
+                    if read_only { <Notice kind="info"><p>{ t.recipient_read_only_note }</p></Notice> }
+                    <Fields client={(**client).clone()} {read_only} />
+                </>
+            }
+        }
     };
     html! {
         <section class="card narrow">
@@ -53,6 +67,8 @@ pub fn RecipientForm(props: &RecipientFormProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct FieldsProps {
     client: Option<Client>,
+    #[prop_or_default]
+    read_only: bool,
 }
 
 #[component]
@@ -148,17 +164,21 @@ fn Fields(props: &FieldsProps) -> Html {
             <form class="form" onsubmit={on_submit(submit)} novalidate=true>
                 <Field id="email" label={t.field_email} kind="email" value={(*email).clone()}
                     oninput={Callback::from({ let s = email.clone(); move |v| s.set(v) })}
-                    error={field("email")} required=true focus=true autocomplete="off" />
+                    error={field("email")} required=true focus={!props.read_only} autocomplete="off"
+                    disabled={props.read_only} />
                 <Field id="full_name" label={t.field_full_name} value={(*full_name).clone()}
                     oninput={Callback::from({ let s = full_name.clone(); move |v| s.set(v) })}
-                    error={field("full_name")} optional=true autocomplete="off" />
+                    error={field("full_name")} optional=true autocomplete="off"
+                    disabled={props.read_only} />
                 <Field id="comment" label={t.field_comment} value={(*comment).clone()} rows={3}
                     oninput={Callback::from({ let s = comment.clone(); move |v| s.set(v) })}
-                    error={field("comment")} optional=true />
+                    error={field("comment")} optional=true disabled={props.read_only} />
                 <div class="form-actions">
-                    <Submit label={t.save} busy_label={t.saving} busy={*busy} />
+                    if !props.read_only {
+                        <Submit label={t.save} busy_label={t.saving} busy={*busy} />
+                    }
                     <Link<Route> to={Route::Recipients} classes="button button-secondary">
-                        { t.cancel }
+                        { if props.read_only { t.back } else { t.cancel } }
                     </Link<Route>>
                 </div>
             </form>

@@ -1,10 +1,12 @@
-//! `/recipients[?q=&page=]`: the searchable, paginated list of recipients, with CSV
-//! import and export.
+//! `/recipients[?q=&page=&all=true]`: the searchable, paginated list of recipients, with
+//! CSV import and export. A manager may show everyone's (read-only but their own).
 
 pub mod form;
 pub mod import;
 
-use herald_api_types::{Client, ClientListQuery};
+use std::collections::HashMap;
+
+use herald_api_types::{Client, ClientListQuery, Page};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -13,11 +15,13 @@ use crate::app::Route;
 use crate::components::confirm::ConfirmDelete;
 use crate::components::feedback::{ApiErrorNotice, Empty, Loading};
 use crate::components::form::on_input_value;
+use crate::components::owners::{owner_label, owners_for, ScopeSelect};
 use crate::components::pagination::Pagination;
 use crate::hooks::{use_debounced, use_load, Load};
 use crate::i18n::use_i18n;
 use crate::services::api::{self, ApiError};
 use crate::services::files;
+use crate::session::use_session;
 
 const PER_PAGE: i64 = 20;
 
@@ -28,6 +32,16 @@ pub struct ListQuery {
     pub q: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
+    /// Everyone's recipients (for callers with `clients.view_all`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all: bool,
+}
+
+/// A page of recipients, with their owners' emails when everyone's are shown.
+#[derive(PartialEq)]
+struct Listing {
+    page: Page<Client>,
+    owners: HashMap<uuid::Uuid, String>,
 }
 
 #[component]
@@ -39,6 +53,10 @@ pub fn Recipients() -> Html {
         .and_then(|l| l.query::<ListQuery>().ok())
         .unwrap_or_default();
     let page = query.page.unwrap_or(1).max(1);
+    let session = use_session();
+    let me = session.user().map(|u| u.id);
+    let all = query.all && session.can("clients.view_all");
+    let owner_emails = all && session.can("users.view");
 
     // The search box follows the URL; typing updates the URL after a pause.
     let typed = use_state(|| query.q.clone());
@@ -54,6 +72,7 @@ pub fn Recipients() -> Html {
                         &ListQuery {
                             q: settled.clone(),
                             page: None,
+                            all,
                         },
                     );
                 }
@@ -61,15 +80,25 @@ pub fn Recipients() -> Html {
         });
     }
 
-    let list = use_load((query.q.clone(), page), |(q, page)| async move {
-        api::clients(&ClientListQuery {
-            q: Some(q),
-            page: Some(page),
-            per_page: Some(PER_PAGE),
-            ..Default::default()
-        })
-        .await
-    });
+    let list = use_load(
+        (query.q.clone(), page, all, me, owner_emails),
+        |(q, page, all, me, owner_emails)| async move {
+            let page = api::clients(&ClientListQuery {
+                q: Some(q),
+                // Without `all`, only the caller's own (a manager's too).
+                owner_id: if all { None } else { me },
+                page: Some(page),
+                per_page: Some(PER_PAGE),
+            })
+            .await?;
+            let owners = if owner_emails {
+                owners_for(page.items.iter().map(|c| c.owner_id).collect()).await
+            } else {
+                HashMap::new()
+            };
+            Ok(Listing { page, owners })
+        },
+    );
 
     let on_page = {
         let (navigator, q) = (navigator.clone(), query.q.clone());
@@ -80,6 +109,23 @@ pub fn Recipients() -> Html {
                     &ListQuery {
                         q: q.clone(),
                         page: Some(page),
+                        all,
+                    },
+                );
+            }
+        })
+    };
+
+    let on_scope = {
+        let (navigator, q) = (navigator.clone(), query.q.clone());
+        Callback::from(move |all: bool| {
+            if let Some(navigator) = &navigator {
+                let _ = navigator.replace_with_query(
+                    &Route::Recipients,
+                    &ListQuery {
+                        q: q.clone(),
+                        page: None,
+                        all,
                     },
                 );
             }
@@ -128,7 +174,7 @@ pub fn Recipients() -> Html {
         Load::Failed(error) => html! {
             <ApiErrorNotice error={error.clone()} on_retry={list.reload_callback()} />
         },
-        Load::Ready(page_data) if page_data.items.is_empty() => {
+        Load::Ready(listing) if listing.page.items.is_empty() => {
             if query.q.is_empty() {
                 html! {
                     <Empty message={t.recipients_empty}>
@@ -141,15 +187,17 @@ pub fn Recipients() -> Html {
                 html! { <Empty message={t.recipients_no_match} /> }
             }
         }
-        Load::Ready(page_data) => {
+        Load::Ready(listing) => {
+            let page_data = &listing.page;
             let row = |client: &Client| {
                 let id = client.id;
+                let own = me == Some(client.owner_id);
                 let on_confirm = {
                     let on_delete = on_delete.clone();
                     Callback::from(move |()| on_delete.emit(id))
                 };
                 html! {
-                    <tr key={id.to_string()}>
+                    <tr key={id.to_string()} class={classes!((!own).then_some("row-foreign"))}>
                         <td data-label={t.col_email}>
                             <Link<Route> to={Route::RecipientEdit { id }}>{ &client.email }</Link<Route>>
                         </td>
@@ -164,11 +212,18 @@ pub fn Recipients() -> Html {
                                 <span class="muted">{ t.subscribed }</span>
                             }
                         </td>
+                        if all {
+                            <td data-label={t.col_owner} class="cell-clip owner">
+                                { owner_label(t, me, client.owner_id, &listing.owners) }
+                            </td>
+                        }
                         <td class="cell-actions">
-                            <Link<Route> to={Route::RecipientEdit { id }}
-                                classes="button button-secondary button-small">{ t.edit }</Link<Route>>
-                            <ConfirmDelete {on_confirm} busy={*deleting == Some(id)}
-                                what={client.email.clone()} />
+                            if own {
+                                <Link<Route> to={Route::RecipientEdit { id }}
+                                    classes="button button-secondary button-small">{ t.edit }</Link<Route>>
+                                <ConfirmDelete {on_confirm} busy={*deleting == Some(id)}
+                                    what={client.email.clone()} />
+                            }
                         </td>
                     </tr>
                 }
@@ -182,6 +237,7 @@ pub fn Recipients() -> Html {
                                 <th scope="col">{ t.col_name }</th>
                                 <th scope="col">{ t.col_comment }</th>
                                 <th scope="col">{ t.col_status }</th>
+                                if all { <th scope="col">{ t.col_owner }</th> }
                                 <th scope="col"><span class="visually-hidden">{ t.actions }</span></th>
                             </tr></thead>
                             <tbody>{ for page_data.items.iter().map(row) }</tbody>
@@ -214,6 +270,9 @@ pub fn Recipients() -> Html {
                 <input id="search" type="search" class="search" placeholder={t.recipients_search}
                     value={(*typed).clone()}
                     oninput={on_input_value(Callback::from({ let typed = typed.clone(); move |v| typed.set(v) }))} />
+                if session.can("clients.view_all") {
+                    <ScopeSelect all={all} on_change={on_scope} />
+                }
             </div>
             if let Some(error) = &*action_error {
                 <ApiErrorNotice error={error.clone()} />
