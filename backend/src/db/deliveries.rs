@@ -85,7 +85,8 @@ pub fn create_run(
         (RunRecipients::LastFailed, _) => {
             "SELECT c.id, c.email, c.full_name FROM clients c JOIN ( \
                 SELECT DISTINCT ON (lower(d.email)) d.client_id, d.status FROM deliveries d \
-                WHERE d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
+                WHERE d.run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $2) \
+                  AND d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
                 ORDER BY lower(d.email), d.updated_at DESC) last ON last.client_id = c.id \
              WHERE last.status = 'failed' AND c.owner_id = $3 AND c.unsubscribed_at IS NULL"
         }
@@ -108,7 +109,8 @@ pub fn create_run(
     Ok((run, inserted))
 }
 
-/// Whether any recipient's latest delivery for this mailing failed.
+/// Whether any recipient's latest delivery for this mailing failed. Like the LastFailed
+/// run source, it reaches the mailing's deliveries through its runs (indexed).
 pub fn has_failed_recipients(conn: &mut PgConnection, mailing: Uuid) -> QueryResult<bool> {
     #[derive(QueryableByName)]
     struct Found {
@@ -117,7 +119,8 @@ pub fn has_failed_recipients(conn: &mut PgConnection, mailing: Uuid) -> QueryRes
     }
     let f: Found = diesel::sql_query(
         "SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT ON (lower(email)) status FROM deliveries \
-         WHERE mailing_id = $1 AND status IN ('sent', 'failed') ORDER BY lower(email), updated_at DESC) l \
+         WHERE run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $1) \
+           AND mailing_id = $1 AND status IN ('sent', 'failed') ORDER BY lower(email), updated_at DESC) l \
          WHERE l.status = 'failed') AS found",
     )
     .bind::<SqlUuid, _>(mailing)
