@@ -244,12 +244,15 @@ pub struct Leased {
 /// Leases up to `limit` due deliveries of enabled mailings for `lease` seconds.
 /// SKIP LOCKED lets concurrent instances take disjoint batches without waiting.
 ///
-/// The pick walks `deliveries_pending_idx` in `next_attempt_at` order and stops after
-/// `limit` rows, whatever the table's size. A run's ledger is inserted just before it is
-/// sent, so the planner usually has no statistics for those rows yet and would otherwise
-/// bitmap-scan and sort every pending row for each batch (O(N) per batch). The planner
-/// switches are local to this short transaction. The mailing's `enabled` flag is a
-/// per-row subquery (not a join) so that the ordered scan can stop at the limit.
+/// The cost is O(limit) whatever the table's size. A run's ledger is inserted just
+/// before it is sent, so the planner usually has no statistics for those rows yet (it
+/// believes few are pending) and, left to itself, would bitmap-scan and sort every
+/// pending row per batch, or join the picked ids against a scan of the whole table.
+/// So the pick walks `deliveries_pending_idx` in `next_attempt_at` order and stops at
+/// the limit (the mailing's `enabled` flag is a per-row subquery, not a join), the
+/// update finds the picked rows by primary key from an id array, and the mailing's
+/// columns are per-row lookups: no join is left for the planner to get wrong. The
+/// planner switches are local to this short transaction.
 pub fn lease(
     conn: &mut PgConnection,
     instance: &str,
@@ -259,8 +262,7 @@ pub fn lease(
     conn.transaction(|conn| {
         conn.batch_execute(
             "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; \
-             SET LOCAL enable_sort = off; SET LOCAL enable_hashjoin = off; \
-             SET LOCAL enable_mergejoin = off",
+             SET LOCAL enable_sort = off",
         )?;
         diesel::sql_query(
             "WITH picked AS ( \
@@ -270,9 +272,11 @@ pub fn lease(
                   AND (SELECT m.enabled FROM mailings m WHERE m.id = d.mailing_id) \
                 ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED) \
              UPDATE deliveries d SET leased_until = now() + make_interval(secs => $2), leased_by = $3 \
-             FROM picked, mailings m \
-             WHERE d.id = picked.id AND m.id = d.mailing_id \
-             RETURNING d.id, d.run_id, d.mailing_id, m.owner_id, m.message_id, d.client_id, d.email, d.full_name, d.tries, \
+             WHERE d.id = ANY(ARRAY(SELECT id FROM picked)) \
+             RETURNING d.id, d.run_id, d.mailing_id, \
+               (SELECT m.owner_id FROM mailings m WHERE m.id = d.mailing_id) AS owner_id, \
+               (SELECT m.message_id FROM mailings m WHERE m.id = d.mailing_id) AS message_id, \
+               d.client_id, d.email, d.full_name, d.tries, \
                (SELECT c.unsubscribe_token FROM clients c WHERE c.id = d.client_id AND c.unsubscribed_at IS NULL) AS unsubscribe_token",
         )
         .bind::<BigInt, _>(limit)
@@ -331,21 +335,23 @@ pub fn record(
             #[diesel(sql_type = SqlUuid)]
             id: Uuid,
         }
-        // One primary-key probe per outcome, whatever the table's size. Left to itself,
-        // the planner (usually without statistics on a run's fresh rows, so believing
-        // few rows are pending) walks every pending row of `deliveries_pending_idx` per
-        // batch instead: O(pending) per batch, O(N^2) per run. Hence the join switches
-        // (local to this transaction, reset right after) and the status test written
-        // so that it does not match that partial index's predicate.
+        // O(batch) whatever the table's size: the rows are found by primary key from the
+        // id array and hashed against the per-row values. Left to itself, the planner
+        // (usually without statistics on a run's fresh rows, so believing few rows are
+        // pending) walks every pending row of `deliveries_pending_idx`, or nests a scan
+        // of the table around the batch: O(pending) per batch, O(N^2) per run. Hence
+        // the switches (local to this transaction, reset right after) and the status
+        // test written so that it does not match that partial index's predicate.
         conn.batch_execute(
             "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; \
-             SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off",
+             SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off",
         )?;
         let updated: Vec<Updated> = diesel::sql_query(
             "UPDATE deliveries d SET status = u.status, tries = u.tries, next_attempt_at = u.next_at, \
                 leased_until = NULL, leased_by = NULL, updated_at = now() \
              FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[]) AS u(id, status, tries, next_at) \
-             WHERE d.id = u.id AND d.status IS NOT DISTINCT FROM 'pending' AND d.leased_by = $5 \
+             WHERE d.id = ANY($1) AND d.id = u.id \
+               AND d.status IS NOT DISTINCT FROM 'pending' AND d.leased_by = $5 \
              RETURNING d.id",
         )
         .bind::<Array<SqlUuid>, _>(&ids)
@@ -355,7 +361,7 @@ pub fn record(
         .bind::<Text, _>(instance)
         .load(conn)?;
         conn.batch_execute(
-            "RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_hashjoin; RESET enable_mergejoin",
+            "RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_nestloop; RESET enable_mergejoin",
         )?;
         let kept: std::collections::HashSet<Uuid> = updated.into_iter().map(|u| u.id).collect();
         let logged: Vec<&Outcome> = outcomes.iter().filter(|o| kept.contains(&o.delivery.id) && o.attempt.is_some()).collect();
