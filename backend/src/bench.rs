@@ -194,7 +194,7 @@ async fn bench(settings: &mut Settings, db_url: String, opts: &BenchOptions) -> 
             }
             break;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
     Ok(())
 }

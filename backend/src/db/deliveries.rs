@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::{
+    connection::SimpleConnection,
     prelude::*,
     sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid},
 };
@@ -84,7 +85,8 @@ pub fn create_run(
         (RunRecipients::LastFailed, _) => {
             "SELECT c.id, c.email, c.full_name FROM clients c JOIN ( \
                 SELECT DISTINCT ON (lower(d.email)) d.client_id, d.status FROM deliveries d \
-                WHERE d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
+                WHERE d.run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $2) \
+                  AND d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
                 ORDER BY lower(d.email), d.updated_at DESC) last ON last.client_id = c.id \
              WHERE last.status = 'failed' AND c.owner_id = $3 AND c.unsubscribed_at IS NULL"
         }
@@ -107,7 +109,8 @@ pub fn create_run(
     Ok((run, inserted))
 }
 
-/// Whether any recipient's latest delivery for this mailing failed.
+/// Whether any recipient's latest delivery for this mailing failed. Like the LastFailed
+/// run source, it reaches the mailing's deliveries through its runs (indexed).
 pub fn has_failed_recipients(conn: &mut PgConnection, mailing: Uuid) -> QueryResult<bool> {
     #[derive(QueryableByName)]
     struct Found {
@@ -116,7 +119,8 @@ pub fn has_failed_recipients(conn: &mut PgConnection, mailing: Uuid) -> QueryRes
     }
     let f: Found = diesel::sql_query(
         "SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT ON (lower(email)) status FROM deliveries \
-         WHERE mailing_id = $1 AND status IN ('sent', 'failed') ORDER BY lower(email), updated_at DESC) l \
+         WHERE run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $1) \
+           AND mailing_id = $1 AND status IN ('sent', 'failed') ORDER BY lower(email), updated_at DESC) l \
          WHERE l.status = 'failed') AS found",
     )
     .bind::<SqlUuid, _>(mailing)
@@ -239,28 +243,47 @@ pub struct Leased {
 
 /// Leases up to `limit` due deliveries of enabled mailings for `lease` seconds.
 /// SKIP LOCKED lets concurrent instances take disjoint batches without waiting.
+///
+/// The cost is O(limit) whatever the table's size. A run's ledger is inserted just
+/// before it is sent, so the planner usually has no statistics for those rows yet (it
+/// believes few are pending) and, left to itself, would bitmap-scan and sort every
+/// pending row per batch, or join the picked ids against a scan of the whole table.
+/// So the pick walks `deliveries_pending_idx` in `next_attempt_at` order and stops at
+/// the limit (the mailing's `enabled` flag is a per-row subquery, not a join), the
+/// update finds the picked rows by primary key from an id array, and the mailing's
+/// columns are per-row lookups: no join is left for the planner to get wrong. The
+/// planner switches are local to this short transaction.
 pub fn lease(
     conn: &mut PgConnection,
     instance: &str,
     limit: i64,
     lease_secs: i64,
 ) -> QueryResult<Vec<Leased>> {
-    diesel::sql_query(
-        "WITH picked AS ( \
-            SELECT d.id FROM deliveries d JOIN mailings m ON m.id = d.mailing_id AND m.enabled \
-            WHERE d.status = 'pending' AND d.next_attempt_at <= now() \
-              AND (d.leased_until IS NULL OR d.leased_until < now()) \
-            ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED) \
-         UPDATE deliveries d SET leased_until = now() + make_interval(secs => $2), leased_by = $3 \
-         FROM picked, mailings m \
-         WHERE d.id = picked.id AND m.id = d.mailing_id \
-         RETURNING d.id, d.run_id, d.mailing_id, m.owner_id, m.message_id, d.client_id, d.email, d.full_name, d.tries, \
-           (SELECT c.unsubscribe_token FROM clients c WHERE c.id = d.client_id AND c.unsubscribed_at IS NULL) AS unsubscribe_token",
-    )
-    .bind::<BigInt, _>(limit)
-    .bind::<diesel::sql_types::Double, _>(lease_secs as f64)
-    .bind::<Text, _>(instance)
-    .load(conn)
+    conn.transaction(|conn| {
+        conn.batch_execute(
+            "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; \
+             SET LOCAL enable_sort = off",
+        )?;
+        diesel::sql_query(
+            "WITH picked AS ( \
+                SELECT d.id FROM deliveries d \
+                WHERE d.status = 'pending' AND d.next_attempt_at <= now() \
+                  AND (d.leased_until IS NULL OR d.leased_until < now()) \
+                  AND (SELECT m.enabled FROM mailings m WHERE m.id = d.mailing_id) \
+                ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED) \
+             UPDATE deliveries d SET leased_until = now() + make_interval(secs => $2), leased_by = $3 \
+             WHERE d.id = ANY(ARRAY(SELECT id FROM picked)) \
+             RETURNING d.id, d.run_id, d.mailing_id, \
+               (SELECT m.owner_id FROM mailings m WHERE m.id = d.mailing_id) AS owner_id, \
+               (SELECT m.message_id FROM mailings m WHERE m.id = d.mailing_id) AS message_id, \
+               d.client_id, d.email, d.full_name, d.tries, \
+               (SELECT c.unsubscribe_token FROM clients c WHERE c.id = d.client_id AND c.unsubscribed_at IS NULL) AS unsubscribe_token",
+        )
+        .bind::<BigInt, _>(limit)
+        .bind::<diesel::sql_types::Double, _>(lease_secs as f64)
+        .bind::<Text, _>(instance)
+        .load(conn)
+    })
 }
 
 /// Gives back this instance's leases (restart or shutdown): they become due at once.
@@ -312,11 +335,23 @@ pub fn record(
             #[diesel(sql_type = SqlUuid)]
             id: Uuid,
         }
+        // O(batch) whatever the table's size: the rows are found by primary key from the
+        // id array and hashed against the per-row values. Left to itself, the planner
+        // (usually without statistics on a run's fresh rows, so believing few rows are
+        // pending) walks every pending row of `deliveries_pending_idx`, or nests a scan
+        // of the table around the batch: O(pending) per batch, O(N^2) per run. Hence
+        // the switches (local to this transaction, reset right after) and the status
+        // test written so that it does not match that partial index's predicate.
+        conn.batch_execute(
+            "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; \
+             SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off",
+        )?;
         let updated: Vec<Updated> = diesel::sql_query(
             "UPDATE deliveries d SET status = u.status, tries = u.tries, next_attempt_at = u.next_at, \
                 leased_until = NULL, leased_by = NULL, updated_at = now() \
              FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[]) AS u(id, status, tries, next_at) \
-             WHERE d.id = u.id AND d.status = 'pending' AND d.leased_by = $5 \
+             WHERE d.id = ANY($1) AND d.id = u.id \
+               AND d.status IS NOT DISTINCT FROM 'pending' AND d.leased_by = $5 \
              RETURNING d.id",
         )
         .bind::<Array<SqlUuid>, _>(&ids)
@@ -325,6 +360,9 @@ pub fn record(
         .bind::<Array<Timestamptz>, _>(&next)
         .bind::<Text, _>(instance)
         .load(conn)?;
+        conn.batch_execute(
+            "RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_nestloop; RESET enable_mergejoin",
+        )?;
         let kept: std::collections::HashSet<Uuid> = updated.into_iter().map(|u| u.id).collect();
         let logged: Vec<&Outcome> = outcomes.iter().filter(|o| kept.contains(&o.delivery.id) && o.attempt.is_some()).collect();
         if !logged.is_empty() {

@@ -56,6 +56,8 @@ type Templates = HashMap<Uuid, Arc<MessageTemplate>>;
 type TemplateCache = HashMap<Uuid, (DateTime<Utc>, Arc<MessageTemplate>)>;
 /// id, subject, body, html_body, updated_at.
 type MessageRow = (Uuid, String, String, Option<String>, DateTime<Utc>);
+/// A leased batch and the templates it needs.
+type Ready = (Vec<Leased>, Templates);
 
 pub struct Dispatcher {
     state: AppState,
@@ -130,6 +132,22 @@ impl Dispatcher {
             db::deliveries::lease(conn, &instance, limit, LEASE_SECS).map_err(DbError::from)
         })
         .await
+    }
+
+    /// A lease and the templates its rows need, in one step: the prefetch does both while
+    /// the previous batch is on the wire, so the next batch starts sending at once.
+    async fn lease_ready(&self, limit: i64) -> Result<Ready, DbError> {
+        let leased = self.lease(limit).await?;
+        if leased.is_empty() {
+            return Ok((leased, Templates::new()));
+        }
+        match self.templates(&leased).await {
+            Ok(t) => Ok((leased, t)),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot load message templates; leases will expire and be retried");
+                Err(e)
+            }
+        }
     }
 
     async fn record(&self, outcomes: Vec<Outcome>) -> Result<(), DbError> {
@@ -295,11 +313,14 @@ impl Dispatcher {
         }
     }
 
-    async fn send_batch(&self, leased: Vec<Leased>, probe: bool) -> Result<Vec<Outcome>, DbError> {
-        let templates = self.templates(&leased).await?;
+    async fn send_batch(
+        &self,
+        leased: Vec<Leased>,
+        templates: &Templates,
+        probe: bool,
+    ) -> Vec<Outcome> {
         let concurrency = self.state.settings.mail.concurrency.max(1);
-        let templates = &templates;
-        Ok(stream::iter(leased)
+        stream::iter(leased)
             .map(|d| {
                 // Log lines about this send name its run, mailing and delivery.
                 let run = tracing::info_span!("run", run = %d.run_id, mailing = %d.mailing_id);
@@ -315,7 +336,7 @@ impl Dispatcher {
             })
             .buffer_unordered(concurrency)
             .collect()
-            .await)
+            .await
     }
 
     /// One lease-send-record cycle. Returns how many deliveries it handled (0: none due,
@@ -326,7 +347,7 @@ impl Dispatcher {
             Admission::Probe => (1, true),
             Admission::Wait(_) => return Ok(0),
         };
-        let leased = self.lease(limit).await?;
+        let (leased, templates) = self.lease_ready(limit).await?;
         if leased.is_empty() {
             if probe {
                 self.breaker.abandon_probe();
@@ -334,7 +355,7 @@ impl Dispatcher {
             return Ok(0);
         }
         let n = leased.len();
-        let outcomes = self.send_batch(leased, probe).await?;
+        let outcomes = self.send_batch(leased, &templates, probe).await;
         self.record(outcomes).await?;
         Ok(n)
     }
@@ -364,7 +385,7 @@ impl Dispatcher {
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         let wakeup = self.state.engine_wakeup.clone();
         let mut recording: Option<JoinHandle<Result<(), DbError>>> = None;
-        let mut prefetched: Option<JoinHandle<Result<Vec<Leased>, DbError>>> = None;
+        let mut prefetched: Option<JoinHandle<Result<Ready, DbError>>> = None;
         loop {
             if *stop.borrow() {
                 break;
@@ -376,7 +397,7 @@ impl Dispatcher {
                     if let Some(pre) = pre {
                         // Leased while the breaker was still closed: hand those back via
                         // the deferral path below rather than sitting on them.
-                        if let Ok(Ok(rows)) = pre.await {
+                        if let Ok(Ok((rows, _))) = pre.await {
                             let outcomes = rows
                                 .into_iter()
                                 .map(|d| self.outcome(d, SendResult::Deferred))
@@ -391,17 +412,17 @@ impl Dispatcher {
                     if let Some(pre) = pre {
                         pre.abort();
                     }
-                    (self.lease(1).await, true)
+                    (self.lease_ready(1).await, true)
                 }
                 (Admission::Go, Some(pre)) => (
                     pre.await
                         .unwrap_or_else(|e| Err(DbError::Join(e.to_string()))),
                     false,
                 ),
-                (Admission::Go, None) => (self.lease(self.batch).await, false),
+                (Admission::Go, None) => (self.lease_ready(self.batch).await, false),
             };
-            let leased = match leased {
-                Ok(rows) => rows,
+            let (leased, templates) = match leased {
+                Ok(ready) => ready,
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot lease deliveries; retrying shortly");
                     Self::idle(&mut stop, &wakeup, IDLE_POLL * 4).await;
@@ -418,15 +439,9 @@ impl Dispatcher {
             if !probe && leased.len() as i64 == self.batch {
                 // More is probably waiting: lease it while this batch is on the wire.
                 let me = self.clone();
-                prefetched = Some(tokio::spawn(async move { me.lease(me.batch).await }));
+                prefetched = Some(tokio::spawn(async move { me.lease_ready(me.batch).await }));
             }
-            let outcomes = match self.send_batch(leased, probe).await {
-                Ok(o) => o,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot load message templates; leases will expire and be retried");
-                    continue;
-                }
-            };
+            let outcomes = self.send_batch(leased, &templates, probe).await;
             if let Some(previous) = recording.take() {
                 Self::log_record(previous.await);
             }
@@ -437,7 +452,7 @@ impl Dispatcher {
             Self::log_record(previous.await);
         }
         if let Some(pre) = prefetched.take() {
-            if let Ok(Ok(rows)) = pre.await {
+            if let Ok(Ok((rows, _))) = pre.await {
                 let outcomes = rows
                     .into_iter()
                     .map(|d| self.outcome(d, SendResult::Deferred))
