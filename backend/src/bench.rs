@@ -23,7 +23,8 @@ use crate::{
         messages::NewMessage, users::NewUser, DbError,
     },
     delivery::Dispatcher,
-    mail, mailings, startup,
+    mail::{self, MailSetupError},
+    mailings, startup,
 };
 
 pub struct BenchOptions {
@@ -231,7 +232,7 @@ async fn bare_loop(mailer: &mail::Mailer, opts: &BenchOptions, n: usize) -> anyh
 
 /// lettre's stock pooled transport, for reference: Nagle stays on there.
 async fn stock_lettre(mailer: &mail::Mailer, opts: &BenchOptions, n: usize) -> anyhow::Result<f64> {
-    let url = mail::lettre_url(&opts.smtp_url)?;
+    let url = lettre_url(&opts.smtp_url)?;
     let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&url)?
         .pool_config(
             lettre::transport::smtp::PoolConfig::new().max_size(opts.concurrency as u32 * 2),
@@ -253,4 +254,88 @@ async fn stock_lettre(mailer: &mail::Mailer, opts: &BenchOptions, n: usize) -> a
     let rate = n as f64 / secs;
     println!("reference (lettre's stock pooled transport): {rate:.0} emails/s ({secs:.2} s, {failures} failed), peak RSS {:.1} MB", peak_rss_mb());
     Ok(rate)
+}
+
+/// For lettre's stock transport, the baseline's (Herald's own client reads `SMTP_URL`
+/// in `mail::smtp::SmtpConfig`).
+/// Translates Herald's `SMTP_URL` (`?tls=none|starttls|tls`) into lettre's dialect
+/// (`smtp://` plain, `?tls=required` for STARTTLS, `smtps://` for implicit TLS).
+/// lettre's own `required` / `opportunistic` values pass through.
+fn lettre_url(raw: &str) -> Result<String, MailSetupError> {
+    let mut url = url::Url::parse(raw).map_err(|e| MailSetupError::Url(e.to_string()))?;
+    if !matches!(url.scheme(), "smtp" | "smtps") {
+        return Err(MailSetupError::Url(format!(
+            "scheme must be smtp or smtps, not {:?}",
+            url.scheme()
+        )));
+    }
+    let mut tls = None;
+    let others: Vec<(String, String)> = url
+        .query_pairs()
+        .filter_map(|(k, v)| {
+            if k == "tls" {
+                tls = Some(v.into_owned());
+                None
+            } else {
+                Some((k.into_owned(), v.into_owned()))
+            }
+        })
+        .collect();
+    let lettre_tls = match tls.as_deref() {
+        None | Some("none") => None,
+        Some("starttls") | Some("required") => Some("required"),
+        Some("opportunistic") => Some("opportunistic"),
+        Some("tls") => {
+            url.set_scheme("smtps")
+                .map_err(|_| MailSetupError::Url("cannot switch to smtps".into()))?;
+            None
+        }
+        Some(other) => {
+            return Err(MailSetupError::Url(format!(
+                "tls must be none, starttls or tls, not {other:?}"
+            )))
+        }
+    };
+    url.set_query(None);
+    {
+        let mut q = url.query_pairs_mut();
+        for (k, v) in &others {
+            q.append_pair(k, v);
+        }
+        if let Some(t) = lettre_tls {
+            q.append_pair("tls", t);
+        }
+    }
+    let mut s = url.to_string();
+    if s.ends_with('?') {
+        s.pop();
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smtp_url_dialects_translate() {
+        assert_eq!(
+            lettre_url("smtp://127.0.0.1:2525?tls=none").unwrap(),
+            "smtp://127.0.0.1:2525"
+        );
+        assert_eq!(
+            lettre_url("smtp://u:p@mail.example.com:587?tls=starttls").unwrap(),
+            "smtp://u:p@mail.example.com:587?tls=required"
+        );
+        assert_eq!(
+            lettre_url("smtp://mail.example.com?tls=tls").unwrap(),
+            "smtps://mail.example.com"
+        );
+        assert_eq!(
+            lettre_url("smtp://mail.example.com").unwrap(),
+            "smtp://mail.example.com"
+        );
+        assert!(lettre_url("smtp://x?tls=maybe").is_err());
+        assert!(lettre_url("http://x").is_err());
+    }
 }

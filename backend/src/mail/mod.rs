@@ -150,63 +150,6 @@ impl Mailer {
     }
 }
 
-/// For lettre's stock transport (the benchmark's reference only; Herald's own client
-/// reads `SMTP_URL` in `smtp::SmtpConfig`).
-/// Translates Herald's `SMTP_URL` (`?tls=none|starttls|tls`) into lettre's dialect
-/// (`smtp://` plain, `?tls=required` for STARTTLS, `smtps://` for implicit TLS).
-/// lettre's own `required` / `opportunistic` values pass through.
-pub fn lettre_url(raw: &str) -> Result<String, MailSetupError> {
-    let mut url = url::Url::parse(raw).map_err(|e| MailSetupError::Url(e.to_string()))?;
-    if !matches!(url.scheme(), "smtp" | "smtps") {
-        return Err(MailSetupError::Url(format!(
-            "scheme must be smtp or smtps, not {:?}",
-            url.scheme()
-        )));
-    }
-    let mut tls = None;
-    let others: Vec<(String, String)> = url
-        .query_pairs()
-        .filter_map(|(k, v)| {
-            if k == "tls" {
-                tls = Some(v.into_owned());
-                None
-            } else {
-                Some((k.into_owned(), v.into_owned()))
-            }
-        })
-        .collect();
-    let lettre_tls = match tls.as_deref() {
-        None | Some("none") => None,
-        Some("starttls") | Some("required") => Some("required"),
-        Some("opportunistic") => Some("opportunistic"),
-        Some("tls") => {
-            url.set_scheme("smtps")
-                .map_err(|_| MailSetupError::Url("cannot switch to smtps".into()))?;
-            None
-        }
-        Some(other) => {
-            return Err(MailSetupError::Url(format!(
-                "tls must be none, starttls or tls, not {other:?}"
-            )))
-        }
-    };
-    url.set_query(None);
-    {
-        let mut q = url.query_pairs_mut();
-        for (k, v) in &others {
-            q.append_pair(k, v);
-        }
-        if let Some(t) = lettre_tls {
-            q.append_pair("tls", t);
-        }
-    }
-    let mut s = url.to_string();
-    if s.ends_with('?') {
-        s.pop();
-    }
-    Ok(s)
-}
-
 /// See [`reply::classify`].
 fn classify(e: &lettre::transport::smtp::Error) -> MailError {
     reply::classify(e, error_text(e))
@@ -249,32 +192,5 @@ pub fn build_message(
                 .header(ContentType::TEXT_PLAIN)
                 .body(text),
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn smtp_url_dialects_translate() {
-        assert_eq!(
-            lettre_url("smtp://127.0.0.1:2525?tls=none").unwrap(),
-            "smtp://127.0.0.1:2525"
-        );
-        assert_eq!(
-            lettre_url("smtp://u:p@mail.example.com:587?tls=starttls").unwrap(),
-            "smtp://u:p@mail.example.com:587?tls=required"
-        );
-        assert_eq!(
-            lettre_url("smtp://mail.example.com?tls=tls").unwrap(),
-            "smtps://mail.example.com"
-        );
-        assert_eq!(
-            lettre_url("smtp://mail.example.com").unwrap(),
-            "smtp://mail.example.com"
-        );
-        assert!(lettre_url("smtp://x?tls=maybe").is_err());
-        assert!(lettre_url("http://x").is_err());
     }
 }
