@@ -8,3 +8,4 @@ pub mod layout;
 pub mod nav;
 pub mod owners;
 pub mod pagination;
+pub mod progress;

@@ -19,6 +19,7 @@ use yew_router::prelude::*;
 use crate::app::Route;
 use crate::components::feedback::{ApiErrorNotice, Empty, Loading};
 use crate::components::form::on_value;
+use crate::components::progress::RunProgress;
 use crate::hooks::{use_load, Load};
 use crate::i18n::{format, use_i18n, Lang, Texts};
 use crate::pages::mailings::subjects_for;
@@ -291,31 +292,15 @@ fn view_figures(lang: Lang, s: &Figures) -> Html {
 
 fn view_running(lang: Lang, r: &Running) -> Html {
     let t = lang.texts();
-    let run = &r.run;
-    let done = run.sent + run.failed;
-    let total = done + run.pending;
     let id = r.mailing_id;
     let subject = if r.subject.trim().is_empty() {
         t.no_subject.to_owned()
     } else {
         r.subject.clone()
     };
-    let finished = run.finished_at.is_some();
     html! {
-        <section class="card progress-card live-run" key={run.id.to_string()} aria-live="polite">
-            <div class="progress-head">
-                if !finished { <span class="spinner" aria-hidden="true"></span> }
-                <Link<Route> to={Route::MailingDetail { id }}>{ subject }</Link<Route>>
-                <span class="muted">{ (t.progress)(done, total) }</span>
-            </div>
-            <progress max={total.max(1).to_string()} value={done.to_string()}></progress>
-            <p class="muted progress-counts">
-                { format!("{}: {} · {}: {} · {}: {}",
-                    t.col_sent, format::number(lang, run.sent),
-                    t.col_failed, format::number(lang, run.failed),
-                    t.col_pending, format::number(lang, run.pending)) }
-            </p>
-        </section>
+        <RunProgress key={r.run.id.to_string()} run={r.run.clone()} class="live-run"
+            head={html! { <Link<Route> to={Route::MailingDetail { id }}>{ subject }</Link<Route>> }} />
     }
 }
 

@@ -16,6 +16,7 @@ use crate::components::badges::{periodicity_label, AttemptStatus, EnabledBadge, 
 use crate::components::confirm::ConfirmDelete;
 use crate::components::feedback::{ApiErrorNotice, Empty, Loading, Notice};
 use crate::components::pagination::Pagination;
+use crate::components::progress::RunProgress;
 use crate::hooks::{use_load, Load, Loader};
 use crate::i18n::{format, use_i18n, Lang, Texts};
 use crate::services::api::{self, ApiError};
@@ -283,7 +284,8 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
             if let Some(error) = &*delete_error { <ApiErrorNotice error={error.clone()} /> }
 
             if let Some(run) = m.last_run.as_ref().filter(|r| r.finished_at.is_none()) {
-                { progress(lang, run) }
+                <RunProgress run={run.clone()} id="run-progress"
+                    head={html! { <strong>{ t.progress_title }</strong> }} />
             }
 
             <section class="card">
@@ -324,28 +326,6 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
                 { attempts_table(lang, &attempts, &attempts_page) }
             </section>
         </div>
-    }
-}
-
-fn progress(lang: Lang, run: &Run) -> Html {
-    let t = lang.texts();
-    let done = run.sent + run.failed;
-    let total = done + run.pending;
-    html! {
-        <section class="card progress-card" id="run-progress" aria-live="polite">
-            <div class="progress-head">
-                <span class="spinner" aria-hidden="true"></span>
-                <strong>{ t.progress_title }</strong>
-                <span class="muted">{ (t.progress)(done, total) }</span>
-            </div>
-            <progress max={total.max(1).to_string()} value={done.to_string()}></progress>
-            <p class="muted progress-counts">
-                { format!("{}: {} · {}: {} · {}: {}",
-                    t.col_sent, format::number(lang, run.sent),
-                    t.col_failed, format::number(lang, run.failed),
-                    t.col_pending, format::number(lang, run.pending)) }
-            </p>
-        </section>
     }
 }
 
