@@ -18,9 +18,19 @@ pub const PUBLIC_URL: &str = "http://herald.test";
 pub const PASSWORD: &str = "correct-horse-battery-9";
 pub const MAIL_WAIT: Duration = Duration::from_secs(10);
 
+/// The test PostgreSQL server, in plain text unless `HERALD_TEST_DATABASE_URL` names an
+/// `sslmode`. With TLS (libpq's default `prefer` takes it when the server offers it),
+/// OpenSSL's exit-time cleanup can race connections still closing in pool threads and
+/// abort the test binary after every test has passed ("double free or corruption",
+/// SIGABRT; seen on a cold CI run).
 fn server_url() -> String {
-    std::env::var("HERALD_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    let raw = std::env::var("HERALD_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let mut url = url::Url::parse(&raw).expect("HERALD_TEST_DATABASE_URL is a URL");
+    if !url.query_pairs().any(|(k, _)| k == "sslmode") {
+        url.query_pairs_mut().append_pair("sslmode", "disable");
+    }
+    url.to_string()
 }
 
 fn with_database(server: &str, name: &str) -> String {
