@@ -21,8 +21,8 @@
 //! - After mailings, runs or attempts change for an owner (a run finished, a mailing was
 //!   created, deleted or changed status): [`invalidate_stats`]`(&state, owner_id)`. It
 //!   also refreshes the everyone-figures and the home page. Calling it per attempt is
-//!   unnecessary: entries live at most `CACHE_TTL_SECS` (60 s by default), so figures
-//!   during a long run lag by at most that much.
+//!   unnecessary: the delivery engine calls it when a run closes and every few seconds
+//!   during a long one, and entries live at most `CACHE_TTL_SECS` (60 s by default).
 //! - After a post changes: [`invalidate_posts`] (also refreshes the home page).
 //! - [`invalidate_home`] alone when only the home figures are affected.
 //!

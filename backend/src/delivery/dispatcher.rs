@@ -46,6 +46,9 @@ use crate::{
 
 /// How long a lease lasts if its holder dies without releasing it.
 const LEASE_SECS: i64 = 15 * 60;
+/// During a long run, an owner's cached statistics are refreshed at most this often;
+/// a run that closes refreshes them at once.
+const STATS_NUDGE: Duration = Duration::from_secs(5);
 /// Under a rate limit, a batch holds about this much sending (see [`lease_size`]).
 const RATE_LIMITED_BATCH_SECS: i64 = 2;
 /// How often to look for due work when nothing wakes us (retries come due by time).
@@ -69,6 +72,8 @@ pub struct Dispatcher {
     cache: Mutex<TemplateCache>,
     /// Set at shutdown: sends not yet begun are handed back instead of started.
     stopping: AtomicBool,
+    /// When each owner's cached statistics were last refreshed by this dispatcher.
+    stats_nudged: Mutex<HashMap<Uuid, std::time::Instant>>,
 }
 
 /// Result of one send, before it becomes an [`Outcome`].
@@ -105,6 +110,7 @@ impl Dispatcher {
             )),
             rate: SendRate::new(mail.rate_per_sec, &state.cache),
             stopping: AtomicBool::new(false),
+            stats_nudged: Mutex::new(HashMap::new()),
             batch: lease_size(mail.batch_size, mail.rate_per_sec),
             instance,
             state,
@@ -155,8 +161,12 @@ impl Dispatcher {
         let sent = outcomes.iter().filter(|o| o.status == "sent").count();
         let failed = outcomes.iter().filter(|o| o.status == "failed").count();
         let mut owners: HashMap<Uuid, Uuid> = HashMap::new();
+        let mut moved = std::collections::HashSet::new();
         for o in &outcomes {
             owners.insert(o.delivery.mailing_id, o.delivery.owner_id);
+            if matches!(o.status, "sent" | "failed") {
+                moved.insert(o.delivery.owner_id);
+            }
         }
         let closed = db::run_blocking(&self.state.db, move |conn| {
             db::deliveries::record(conn, &instance, &outcomes).map_err(DbError::from)
@@ -164,14 +174,37 @@ impl Dispatcher {
         .await?;
         (0..sent).for_each(|_| metrics::email_sent());
         (0..failed).for_each(|_| metrics::email_failed());
-        // Statistics change with every email, but their cache only needs a nudge when a
-        // run closes (a short TTL covers the figures in between).
-        let mut nudged = std::collections::HashSet::new();
+        // Statistics change with every email; their cache is refreshed when a run closes,
+        // and during a long run every STATS_NUDGE at most (not per batch: recomputing the
+        // figures costs far more than recording a batch).
+        let mut closing = std::collections::HashSet::new();
         for mailing in closed {
             tracing::info!(mailing = %mailing, "run finished");
-            if let Some(owner) = owners.get(&mailing).filter(|o| nudged.insert(**o)) {
-                cache::invalidate_stats(&self.state, *owner).await;
+            closing.extend(owners.get(&mailing).copied());
+        }
+        let due: Vec<Uuid> = {
+            let mut last = self
+                .stats_nudged
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let now = std::time::Instant::now();
+            let due: Vec<Uuid> = moved
+                .union(&closing)
+                .copied()
+                .filter(|owner| {
+                    closing.contains(owner)
+                        || last
+                            .get(owner)
+                            .is_none_or(|at| now.duration_since(*at) >= STATS_NUDGE)
+                })
+                .collect();
+            for owner in &due {
+                last.insert(*owner, now);
             }
+            due
+        };
+        for owner in due {
+            cache::invalidate_stats(&self.state, owner).await;
         }
         Ok(())
     }

@@ -397,3 +397,54 @@ async fn stats_over_a_million_attempts_answer_well_under_a_second() {
     assert_eq!(s.attempts_failure, 100_000);
     assert_eq!(s.unique_recipients, 45_000);
 }
+
+#[tokio::test]
+async fn cached_figures_follow_a_long_run_before_it_ends() {
+    // Two emails a second: thirty recipients take about fifteen seconds.
+    let app = spawn_app_with(|env| {
+        env.insert("REDIS_URL".into(), redis_url());
+        env.insert("CACHE_TTL_SECS".into(), "3600".into());
+        env.insert("MAIL_RATE_PER_SEC".into(), "2".into());
+        env.insert("MAIL_CONCURRENCY".into(), "1".into());
+    })
+    .await;
+    let (user, clients, message) = app.user_with_audience(30).await;
+    assert_eq!(
+        stats(&app, &user.token, "").await.attempts_success,
+        0,
+        "cached now, with an hour to live"
+    );
+    let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
+    let mailing = app
+        .create_mailing(
+            &user,
+            serde_json::json!({"message_id": message.id, "client_ids": ids,
+                               "start_at": ago(60), "periodicity": "once"}),
+        )
+        .await;
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(12);
+    loop {
+        if stats(&app, &user.token, "").await.attempts_success > 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the cached figures did not move during the run"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let m: api::Mailing = app
+        .get(
+            &format!("/api/v1/mailings/{}", mailing.id),
+            Some(&user.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        m.last_run.unwrap().finished_at.is_none(),
+        "the figures moved before the run ended"
+    );
+}
