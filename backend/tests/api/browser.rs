@@ -27,6 +27,8 @@ use nix::{
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use herald_api_types as api;
+
 use crate::helpers::{spawn_app_with, TestApp, PASSWORD};
 
 /// How long a page may take to show what a step waits for.
@@ -1113,6 +1115,44 @@ async fn an_expired_access_token_is_renewed_without_the_user_noticing() {
     let access = b.local_storage("herald.access_token").await.unwrap();
     assert_ne!(access, "expired.or.revoked");
     assert_ne!(b.local_storage("herald.refresh_token").await, old_refresh);
+    b.close().await;
+}
+
+#[tokio::test]
+async fn deleting_asks_first_and_no_keeps_the_row() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let user = app.signed_up_user().await;
+    app.create_client(&user, "keep@example.com", "Keep").await;
+    app.create_client(&user, "gone@example.com", "Gone").await;
+    let b = Browser::open(&app, &tools, "delete").await;
+    sign_in(&b, &user.email, &user.password).await;
+    b.click("nav a[href='/recipients']").await;
+    b.wait_count("#recipients-table tbody tr", 2).await;
+
+    // The first click asks; "No" leaves everything as it was.
+    let delete = "button[aria-label='Delete gone@example.com']";
+    b.click(delete).await;
+    b.wait_text("#recipients-table .confirm", "Delete for good?")
+        .await;
+    b.shot("01-confirm").await;
+    b.click("#recipients-table .confirm-no").await;
+    b.el(delete).await;
+    assert_eq!(b.count("#recipients-table tbody tr").await, 2);
+
+    // "Yes, delete" deletes that row only.
+    b.click(delete).await;
+    b.click("#recipients-table .confirm-yes").await;
+    b.wait_count("#recipients-table tbody tr", 1).await;
+    b.wait_text("#recipients-table", "keep@example.com").await;
+    let left: api::Page<api::Client> = app
+        .get("/api/v1/clients", Some(&user.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(left.total, 1);
+    assert_eq!(left.items[0].email, "keep@example.com");
     b.close().await;
 }
 
