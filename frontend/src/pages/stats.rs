@@ -1,8 +1,8 @@
 //! `/stats`: the delivery figures, a chart of successful and failed attempts per day
 //! (plotters on a `<canvas>`), and the live progress of runs in progress.
 //!
-//! Runs in progress are found through the mailing list (a mailing's `last_run` without
-//! `finished_at`), read again every 10 seconds; while there are any, their newest run is
+//! Runs in progress are found through the list of running mailings (a mailing's
+//! `last_run` without `finished_at`), read again every 10 seconds; while there are any, their newest run is
 //! polled every 2 seconds through `GET /mailings/{id}/runs`. When one ends, the figures
 //! and the chart load again.
 
@@ -52,20 +52,28 @@ struct Running {
     run: Run,
 }
 
+/// Pages of running mailings read at most (a run in progress keeps its mailing `running`).
+const RUNNING_PAGES: i64 = 5;
+
 async fn find_running(_version: u32) -> Result<Vec<Running>, ApiError> {
-    let page = api::mailings(&MailingListQuery {
-        per_page: Some(100),
-        ..Default::default()
-    })
-    .await?;
-    let running: Vec<_> = page
-        .items
-        .into_iter()
-        .filter_map(|m| {
+    let mut running = Vec::new();
+    for page in 1..=RUNNING_PAGES {
+        let listed = api::mailings(&MailingListQuery {
+            status: Some("running".into()),
+            page: Some(page),
+            per_page: Some(100),
+            ..Default::default()
+        })
+        .await?;
+        let last = page * listed.per_page >= listed.total;
+        running.extend(listed.items.into_iter().filter_map(|m| {
             let run = m.last_run.filter(|r| r.finished_at.is_none())?;
             Some((m.id, m.message_id, run))
-        })
-        .collect();
+        }));
+        if last {
+            break;
+        }
+    }
     if running.is_empty() {
         return Ok(Vec::new());
     }
