@@ -27,7 +27,6 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Field name -> messages, the body of a 422.
 #[derive(Debug, Default, Clone, PartialEq)]
-
 pub struct FieldErrors(BTreeMap<String, Vec<String>>);
 
 impl FieldErrors {
