@@ -14,8 +14,14 @@ pub struct RegisterRequest {
     #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 256))]
     pub password: String,
     /// Display name.
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")
+    )]
     pub full_name: String,
 }
 
@@ -105,8 +111,14 @@ pub struct User {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateMeRequest {
     /// New display name.
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")
+    )]
     pub full_name: Option<String>,
     /// The current password; required with `new_password`.
     pub current_password: Option<String>,

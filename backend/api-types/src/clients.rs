@@ -34,8 +34,14 @@ pub struct ClientInput {
     pub email: String,
     /// Name used for `{{ full_name }}`.
     #[serde(default)]
-    #[validate(length(max = 200, message = "must be at most 200 characters"))]
-    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    #[validate(
+        length(max = 200, message = "must be at most 200 characters"),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")
+    )]
     pub full_name: String,
     /// Free-text note.
     #[serde(default)]

@@ -12,6 +12,7 @@ pub mod mailings;
 pub mod messages;
 pub mod posts;
 pub mod stats;
+pub mod text;
 pub mod users;
 
 pub use auth::*;
