@@ -83,6 +83,16 @@ pub struct Settings {
     pub instance_id: Option<String>,
     pub cache: CacheSettings,
     pub login_throttle: LoginThrottleSettings,
+    pub metrics: MetricsSettings,
+}
+
+/// Who may read `/metrics` (see `routes::metrics::allowed`).
+#[derive(Clone, Debug, Default)]
+pub struct MetricsSettings {
+    /// `METRICS_TOKEN`: when set, `/metrics` needs `Authorization: Bearer <token>`.
+    pub token: Option<SecretString>,
+    /// `METRICS_BIND`: when set, `/metrics` is served only on this separate listen address.
+    pub bind: Option<String>,
 }
 
 const MIN_JWT_SECRET: usize = 32;
@@ -168,6 +178,10 @@ impl Settings {
                 window: secs(&get, "LOGIN_FAILURE_WINDOW_SECS", 15 * 60)?,
                 trust_forwarded_for: get("TRUST_FORWARDED_FOR")
                     .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
+            },
+            metrics: MetricsSettings {
+                token: get("METRICS_TOKEN").map(SecretString::from),
+                bind: get("METRICS_BIND"),
             },
         })
     }

@@ -397,7 +397,9 @@ pub fn start_manual_run(
     if !m.enabled {
         return Err(MailingError::Conflict("the mailing is disabled".into()));
     }
-    if m.status == MailingStatus::Finished.as_str() {
+    // A finished mailing sends nothing new, but its failures may still be retried: the
+    // common case is a `once` mailing whose only run had failures.
+    if m.status == MailingStatus::Finished.as_str() && who != RunRecipients::LastFailed {
         return Err(MailingError::Conflict("the mailing is finished".into()));
     }
     if who == RunRecipients::LastFailed && !db::deliveries::has_failed_recipients(conn, m.id)? {

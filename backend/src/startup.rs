@@ -89,6 +89,8 @@ pub struct Application {
     server: Server,
     state: AppState,
     scheduler: Option<SchedulerHandle>,
+    /// The `METRICS_BIND` listener's port and server, when configured.
+    metrics: Option<(u16, actix_web::dev::ServerHandle)>,
 }
 
 /// This process's name in delivery leases: INSTANCE_ID, else host name and port.
@@ -115,17 +117,35 @@ impl Application {
     pub fn with_state(listener: TcpListener, state: AppState) -> anyhow::Result<Self> {
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone())?;
+        let metrics = match &state.settings.metrics.bind {
+            Some(bind) => {
+                let listener = TcpListener::bind(bind)
+                    .with_context(|| format!("cannot listen on METRICS_BIND {bind}"))?;
+                let port = listener.local_addr()?.port();
+                let server = run_metrics(listener, state.clone())?;
+                let handle = server.handle();
+                tokio::spawn(server);
+                Some((port, handle))
+            }
+            None => None,
+        };
         let scheduler = scheduler::start(state.clone(), instance_id(&state.settings, port));
         Ok(Application {
             port,
             server,
             state,
             scheduler: Some(scheduler),
+            metrics,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the separate `/metrics` listener (`METRICS_BIND`), if any.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
     }
 
     pub fn state(&self) -> &AppState {
@@ -157,6 +177,9 @@ impl Application {
             }
         };
         stop_scheduler(self.scheduler.take()).await;
+        if let Some((_, metrics)) = self.metrics.take() {
+            metrics.stop(true).await;
+        }
         tracing::info!("stopped");
         result
     }
@@ -192,6 +215,26 @@ async fn shutdown_signal() -> &'static str {
     }
 }
 
+/// The `METRICS_BIND` listener: `/metrics` and nothing else, so a scraper on a private
+/// network reaches the figures while the public listener answers 404 for them.
+fn run_metrics(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(error::problem_for_bare_errors())
+            .wrap(middleware::from_fn(routes::security::headers))
+            .app_data(data.clone())
+            .app_data(routes::metrics::MetricsListener)
+            .service(routes::metrics::prometheus_metrics)
+    })
+    .listen(listener)?
+    .workers(1)
+    .disable_signals()
+    .shutdown_timeout(5)
+    .run();
+    Ok(server)
+}
+
 fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let data = web::Data::new(state);
     let doc = openapi::document();
@@ -202,6 +245,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(middleware::from_fn(request::echo_header))
             .wrap(TracingLogger::<request::HeraldRootSpan>::new())
             .wrap(middleware::from_fn(metrics::track))
+            .wrap(middleware::from_fn(routes::security::headers))
             .app_data(data.clone())
             .app_data(error::json_config())
             .app_data(error::path_config())

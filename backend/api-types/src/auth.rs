@@ -20,7 +20,11 @@ pub struct RegisterRequest {
     )]
     #[cfg_attr(
         feature = "openapi",
-        schema(min_length = 1, max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+        )
     )]
     pub full_name: String,
 }
@@ -117,7 +121,11 @@ pub struct UpdateMeRequest {
     )]
     #[cfg_attr(
         feature = "openapi",
-        schema(min_length = 1, max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+        )
     )]
     pub full_name: Option<String>,
     /// The current password; required with `new_password`.

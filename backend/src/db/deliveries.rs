@@ -50,7 +50,7 @@ pub struct Attempt {
 /// Which recipients a new run covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunRecipients {
-    /// The mailing's recipients (or all the owner's clients), minus the unsubscribed.
+    /// The mailing's recipients (or all the owner's clients), minus suppressed addresses.
     All,
     /// Those whose most recent delivery for this mailing failed.
     LastFailed,
@@ -75,12 +75,14 @@ pub fn create_run(
     // Each source yields every client at most once (clients are unique per owner).
     let source = match (who, m.all_clients) {
         (RunRecipients::All, true) => {
-            "SELECT c.id, c.email, c.full_name FROM clients c WHERE c.owner_id = $3 AND c.unsubscribed_at IS NULL"
+            "SELECT c.id, c.email, c.full_name FROM clients c WHERE c.owner_id = $3 AND c.unsubscribed_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
         }
         (RunRecipients::All, false) => {
             "SELECT c.id, c.email, c.full_name FROM clients c \
              JOIN mailing_recipients r ON r.client_id = c.id AND r.mailing_id = $2 \
-             WHERE c.owner_id = $3 AND c.unsubscribed_at IS NULL"
+             WHERE c.owner_id = $3 AND c.unsubscribed_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
         }
         (RunRecipients::LastFailed, _) => {
             "SELECT c.id, c.email, c.full_name FROM clients c JOIN ( \
@@ -88,7 +90,8 @@ pub fn create_run(
                 WHERE d.run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $2) \
                   AND d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
                 ORDER BY lower(d.email), d.updated_at DESC) last ON last.client_id = c.id \
-             WHERE last.status = 'failed' AND c.owner_id = $3 AND c.unsubscribed_at IS NULL"
+             WHERE last.status = 'failed' AND c.owner_id = $3 AND c.unsubscribed_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
         }
     };
     let inserted = diesel::sql_query(format!(

@@ -12,6 +12,7 @@ pub mod posts;
 pub mod roles;
 pub mod schema;
 pub mod stats;
+pub mod suppressions;
 pub mod tokens;
 pub mod users;
 

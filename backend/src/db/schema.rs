@@ -138,6 +138,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    suppressions (id) {
+        id -> Uuid,
+        owner_id -> Uuid,
+        email -> Text,
+        reason -> Text,
+        note -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     user_tokens (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -174,6 +185,7 @@ diesel::joinable!(mailing_recipients -> mailings (mailing_id));
 diesel::joinable!(mailings -> messages (message_id));
 diesel::joinable!(messages -> users (owner_id));
 diesel::joinable!(runs -> mailings (mailing_id));
+diesel::joinable!(suppressions -> users (owner_id));
 diesel::joinable!(user_tokens -> users (user_id));
 diesel::joinable!(users -> roles (role_id));
 
@@ -189,6 +201,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     posts,
     roles,
     runs,
+    suppressions,
     user_tokens,
     users,
 );

@@ -24,6 +24,12 @@ impl EmailAddress {
         {
             return Err(InvalidEmail);
         }
+        // A mailable domain has at least two labels (`a@b` is a local name, not a
+        // recipient anyone can reach), none of them empty.
+        let domain = s.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+        if !domain.contains('.') || domain.split('.').any(str::is_empty) {
+            return Err(InvalidEmail);
+        }
         Ok(EmailAddress(s.to_owned()))
     }
 
@@ -71,6 +77,11 @@ mod tests {
             "a b@example.com",
             "ann@exa mple.com",
             "a\r\n@x.com",
+            "a@b",
+            "ann@localhost",
+            "ann@example.",
+            "ann@.example.com",
+            "ann@example..com",
         ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?} was accepted");
         }

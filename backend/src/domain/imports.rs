@@ -22,7 +22,8 @@ pub struct ParsedCsv {
 pub fn parse_csv(data: &[u8]) -> Result<ParsedCsv, String> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .trim(csv::Trim::All)
+        // Fields are trimmed after the export guard is undone (see `from_cell`).
+        .trim(csv::Trim::Headers)
         .from_reader(data);
     let headers = reader
         .headers()
@@ -54,26 +55,41 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedCsv, String> {
             }
         };
         let line = record.position().map(|p| p.line()).unwrap_or(0);
-        if record.iter().all(|f| f.is_empty()) {
+        if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
         let field = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").to_owned();
-        let email = match EmailAddress::parse(record.get(email_col).unwrap_or("")) {
-            Ok(e) => e,
-            Err(e) => {
-                out.errors.push(ImportLineError {
-                    line,
-                    message: format!("email {e}"),
-                });
-                continue;
-            }
-        };
-        let (full_name, comment) = (field(name_col), field(comment_col));
+        let email =
+            match EmailAddress::parse(&from_cell(record.get(email_col).unwrap_or("").trim_start()))
+            {
+                Ok(e) => e,
+                Err(e) => {
+                    out.errors.push(ImportLineError {
+                        line,
+                        message: format!("email {e}"),
+                    });
+                    continue;
+                }
+            };
+        let (full_name, comment) = (
+            from_cell(field(name_col).trim_start()).trim().to_owned(),
+            from_cell(field(comment_col).trim_start()).trim().to_owned(),
+        );
         // PostgreSQL text cannot hold U+0000: a line with one is refused, not the file.
         if full_name.contains('\0') || comment.contains('\0') {
             out.errors.push(ImportLineError {
                 line,
                 message: "a field contains the NUL character (U+0000)".into(),
+            });
+            continue;
+        }
+        // A name goes into a mail header: one line, no control characters.
+        if herald_api_types::text::has_control(&full_name) {
+            out.errors.push(ImportLineError {
+                line,
+                message:
+                    "full_name must be one line: no line breaks, tabs or other control characters"
+                        .into(),
             });
             continue;
         }
@@ -106,21 +122,54 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedCsv, String> {
 }
 
 pub fn export_csv(rows: &[db::clients::Client]) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 64));
-    w.write_record(["email", "full_name", "comment", "unsubscribed"])?;
-    for c in rows {
-        w.write_record([
+    write_csv(rows.iter().map(|c| {
+        [
             c.email.as_str(),
-            &c.full_name,
-            &c.comment,
+            c.full_name.as_str(),
+            c.comment.as_str(),
             if c.unsubscribed_at.is_some() {
                 "true"
             } else {
                 "false"
             },
-        ])?;
+        ]
+    }))
+}
+
+fn write_csv<'a>(rows: impl Iterator<Item = [&'a str; 4]>) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["email", "full_name", "comment", "unsubscribed"])?;
+    for row in rows {
+        w.write_record(row.map(|cell| to_cell(cell).into_owned()))?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `s` is apostrophes followed by a formula character: such a cell gets one more
+/// apostrophe on export (spreadsheets show it as text) and loses one on import, so a
+/// file exported by Herald imports back exactly, whatever the cells held.
+fn is_guarded(s: &str) -> bool {
+    s.trim_start_matches('\'').starts_with(FORMULA_START)
+}
+
+/// A value as written into an exported cell: formulas neutralised.
+pub fn to_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if is_guarded(s) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
+/// An imported cell's value: the export's neutralising apostrophe removed.
+pub fn from_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.strip_prefix('\'') {
+        Some(rest) if is_guarded(rest) => rest.into(),
+        _ => s.into(),
+    }
 }
 
 #[cfg(test)]
@@ -168,18 +217,18 @@ mod tests {
 
         #[test]
         fn what_export_writes_import_reads_back(
-            people in proptest::collection::vec(("[a-z0-9]{1,12}", "[a-z]{1,10}", "[^\\x00]{0,40}", "[^\\x00]{0,80}"), 0..40)
+            people in proptest::collection::vec(("[=+-]?[a-z0-9]{1,12}", "[a-z]{1,10}", "['=+@-]{0,3}[^\\p{Cc}]{0,40}", "['=+@\t\r-]{0,3}[^\\x00]{0,80}"), 0..40)
         ) {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(["email", "full_name", "comment"]).unwrap();
             let mut expected = Vec::new();
+            let mut records = Vec::new();
             for (i, (local, domain, name, comment)) in people.iter().enumerate() {
                 // Unique by construction: the index is part of the address.
                 let email = format!("{local}.{i}@{domain}.example");
-                w.write_record([email.as_str(), name, comment]).unwrap();
+                records.push([email.clone(), name.clone(), comment.clone()]);
                 expected.push((email, name.trim().to_owned(), comment.trim().to_owned()));
             }
-            let p = parse_csv(&w.into_inner().unwrap()).unwrap();
+            let doc = write_csv(records.iter().map(|[e, n, c]| [e.as_str(), n.as_str(), c.as_str(), "false"])).unwrap();
+            let p = parse_csv(&doc).unwrap();
             proptest::prop_assert!(p.errors.is_empty(), "{:?}", p.errors);
             proptest::prop_assert_eq!(p.duplicates, 0);
             // A line whose every field is empty after trimming is skipped; here the email
@@ -199,5 +248,39 @@ mod tests {
         assert_eq!(p.rows.len(), 1);
         assert_eq!(p.errors[0].line, 2);
         assert!(p.errors[0].message.contains("NUL"));
+    }
+
+    #[test]
+    fn exported_cells_never_start_a_formula() {
+        for (raw, cell) in [
+            (
+                "=HYPERLINK(\"http://evil\")",
+                "'=HYPERLINK(\"http://evil\")",
+            ),
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'=x", "''=x"),
+            ("Ann", "Ann"),
+            ("a=b", "a=b"),
+            ("'quoted'", "'quoted'"),
+        ] {
+            assert_eq!(to_cell(raw), cell);
+            assert_eq!(from_cell(cell), raw);
+        }
+    }
+
+    #[test]
+    fn a_name_with_a_line_break_refuses_its_line_only() {
+        let p = parse_csv(b"email,full_name\na@example.com,\"A\rBcc: x@evil.test\"\nb@example.com,B\tC\nc@example.com,C\n").unwrap();
+        assert_eq!(p.rows.len(), 1);
+        assert_eq!(p.rows[0].email, "c@example.com");
+        assert_eq!(
+            p.errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+            vec![2, 3]
+        );
+        assert!(p.errors[0].message.contains("one line"));
     }
 }

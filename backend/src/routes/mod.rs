@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod paging;
 pub mod posts;
 pub mod roles;
+pub mod security;
 pub mod spa;
 pub mod stats;
 pub mod unsubscribe;

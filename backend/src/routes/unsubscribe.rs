@@ -4,11 +4,9 @@
 //! and reveal nothing about ids.
 
 use actix_web::{get, post, web, HttpResponse};
-use chrono::Utc;
-use diesel::prelude::*;
 
 use crate::{
-    db::{self, schema::clients},
+    db::{self, suppressions::TokenState},
     error::ApiError,
     state::AppState,
 };
@@ -49,20 +47,14 @@ async fn unsubscribe_page(
         return Err(ApiError::NotFound);
     }
     let t = token.clone();
-    let unsubscribed: Option<Option<chrono::DateTime<Utc>>> =
-        db::run_blocking(&state.db, move |conn| {
-            clients::table
-                .filter(clients::unsubscribe_token.eq(&t))
-                .select(clients::unsubscribed_at)
-                .first(conn)
-                .optional()
-                .map_err(ApiError::from)
-        })
-        .await?;
-    match unsubscribed {
-        None => Err(ApiError::NotFound),
-        Some(Some(_)) => Ok(page("Unsubscribed", "<h1>You are unsubscribed</h1><p>You will not receive these emails any more.</p>")),
-        Some(None) => Ok(page(
+    let state_ = db::run_blocking(&state.db, move |conn| {
+        db::suppressions::token_state(conn, &t).map_err(ApiError::from)
+    })
+    .await?;
+    match state_ {
+        TokenState::Unknown => Err(ApiError::NotFound),
+        TokenState::Unsubscribed => Ok(page("Unsubscribed", "<h1>You are unsubscribed</h1><p>You will not receive these emails any more.</p>")),
+        TokenState::Subscribed => Ok(page(
             "Unsubscribe",
             &format!(
                 "<h1>Unsubscribe?</h1><p>Stop receiving these emails.</p>\
@@ -85,15 +77,10 @@ async fn unsubscribe(
         return Err(ApiError::NotFound);
     }
     let found = db::run_blocking(&state.db, move |conn| {
-        diesel::update(clients::table.filter(clients::unsubscribe_token.eq(&token)))
-            .set(clients::unsubscribed_at.eq(diesel::dsl::sql::<
-                diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
-            >("coalesce(unsubscribed_at, now())")))
-            .execute(conn)
-            .map_err(ApiError::from)
+        db::suppressions::unsubscribe_by_token(conn, &token).map_err(ApiError::from)
     })
     .await?;
-    if found == 0 {
+    if !found {
         return Err(ApiError::NotFound);
     }
     Ok(page(

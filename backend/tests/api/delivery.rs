@@ -73,7 +73,8 @@ async fn a_permanent_refusal_is_recorded_and_not_retried() {
         .count();
     assert_eq!(delivered, 1);
 
-    // Retry-failed makes a run over only the failed recipient.
+    // Retry-failed makes a run over only the failed recipient, even though the once
+    // mailing is finished.
     let res = app
         .post(
             &format!("/api/v1/mailings/{}/retry-failed", m.id),
@@ -81,11 +82,21 @@ async fn a_permanent_refusal_is_recorded_and_not_retried() {
             &json!({}),
         )
         .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CONFLICT,
-        "a finished once-mailing takes no more runs"
-    );
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let retry = app.settled(&user, m.id).await.last_run.unwrap();
+    assert_eq!((retry.sent, retry.failed), (1, 0));
+    for c in &clients {
+        assert_eq!(app.smtp.emails_to(&c.email).len(), 1, "{}", c.email);
+    }
+    // Sending the whole mailing again is still refused.
+    let res = app
+        .post(
+            &format!("/api/v1/mailings/{}/send", m.id),
+            Some(&user.token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
 }
 
 #[tokio::test]

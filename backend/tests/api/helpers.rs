@@ -81,6 +81,8 @@ pub struct TestApp {
     pub db: Arc<TestDatabase>,
     /// The settings this instance was started with (to start a twin on the same database).
     pub env: HashMap<String, String>,
+    /// `http://127.0.0.1:PORT` of the separate `/metrics` listener when `METRICS_BIND` is set.
+    pub metrics_address: Option<String>,
     _scheduler: Option<SchedulerHandle>,
 }
 
@@ -154,6 +156,7 @@ async fn start(db: Arc<TestDatabase>, smtp: TestSmtp, mut env: HashMap<String, S
         .await
         .expect("the application starts");
     let port = app.port();
+    let metrics_address = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
     let state = app.state().clone();
     let scheduler = app.take_scheduler();
     tokio::spawn(app.run_until_stopped());
@@ -168,6 +171,7 @@ async fn start(db: Arc<TestDatabase>, smtp: TestSmtp, mut env: HashMap<String, S
         static_dir,
         db,
         env,
+        metrics_address,
         _scheduler: scheduler,
     }
 }

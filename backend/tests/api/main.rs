@@ -12,6 +12,7 @@ mod cli;
 mod clients;
 mod delivery;
 mod errors;
+mod hardening;
 mod home;
 mod isolation;
 mod mailings;
