@@ -7,7 +7,10 @@
 #   3. schemathesis fuzzes a real `herald serve` (fresh database, signed in as an admin)
 #      from the OpenAPI document: no 5xx, every answer of the documented content type
 #      and schema; its stateful phase follows the document's links from created rows.
-#      Fixed seed and bounded example count, so a run is repeatable and short.
+#      Fixed seed and bounded example count, so a run is repeatable and short;
+#   4. scripts/fuzz_control_chars.py puts CR/LF, NUL, TAB, ESC and C1 characters into
+#      every string field of every JSON body and into CSV import cells: no 5xx, errors
+#      as problem+json, the server still ready and never panicked.
 #
 #   scripts/robustness.sh [--examples N] [--seed N]
 #
@@ -25,7 +28,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --examples) examples="$2"; shift 2 ;;
         --seed) seed="$2"; shift 2 ;;
-        -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) herald_die "unknown argument: $1 (try --help)" ;;
     esac
 done
@@ -134,5 +137,13 @@ st="$PWD/$venv/bin/st"
 if [ "$status" -ne 0 ]; then
     herald_warn "schemathesis found problems; the server's log is $reports/server.log"
     exit "$status"
+fi
+
+# --- 4. control characters in every string field -----------------------------------------
+herald_log "control characters (CR, LF, NUL, TAB, ESC, C1) in every string field"
+python3 scripts/fuzz_control_chars.py "$base" "$token" \
+    || herald_die "control-character fuzzing failed; the server's log is $reports/server.log"
+if grep -q 'panicked' "$reports/server.log"; then
+    herald_die "the server panicked during fuzzing; see $reports/server.log"
 fi
 herald_log "robustness checks passed"
