@@ -9,7 +9,7 @@ use diesel::{
     sql_types::{Text, Uuid as SqlUuid},
 };
 
-use super::schema::clients;
+use super::schema::{clients, users};
 
 /// Why an address is suppressed (the `reason` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,25 +25,54 @@ impl Reason {
     }
 }
 
-/// What an unsubscribe token points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenState {
-    Unknown,
-    Subscribed,
-    Unsubscribed,
+/// What the unsubscribe page shows about a token: whose list, which address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenView {
+    pub email: String,
+    /// The owner's full name: the sender the recipient knows.
+    pub sender: String,
+    pub unsubscribed: bool,
 }
 
-/// Whether the client behind an unsubscribe token is still subscribed.
-pub fn token_state(conn: &mut PgConnection, token: &str) -> QueryResult<TokenState> {
-    let found: Option<Option<DateTime<Utc>>> = clients::table
+pub fn token_view(conn: &mut PgConnection, token: &str) -> QueryResult<Option<TokenView>> {
+    let row: Option<(String, String, Option<DateTime<Utc>>)> = clients::table
+        .inner_join(users::table)
         .filter(clients::unsubscribe_token.eq(token))
-        .select(clients::unsubscribed_at)
+        .select((clients::email, users::full_name, clients::unsubscribed_at))
         .first(conn)
         .optional()?;
-    Ok(match found {
-        None => TokenState::Unknown,
-        Some(None) => TokenState::Subscribed,
-        Some(Some(_)) => TokenState::Unsubscribed,
+    Ok(row.map(|(email, sender, at)| TokenView {
+        email,
+        sender,
+        unsubscribed: at.is_some(),
+    }))
+}
+
+/// Undoes an unsubscribe from its page: removes the `unsubscribed` suppression of the
+/// address behind `token` (never a bounce or complaint) and clears the client's mark.
+/// Returns false for an unknown token.
+pub fn resubscribe_by_token(conn: &mut PgConnection, token: &str) -> QueryResult<bool> {
+    conn.transaction(|conn| {
+        let client: Option<(uuid::Uuid, String)> = clients::table
+            .filter(clients::unsubscribe_token.eq(token))
+            .select((clients::owner_id, clients::email))
+            .for_update()
+            .first(conn)
+            .optional()?;
+        let Some((owner, email)) = client else {
+            return Ok(false);
+        };
+        diesel::sql_query(
+            "DELETE FROM suppressions WHERE owner_id = $1 AND lower(email) = lower($2) \
+             AND reason = 'unsubscribed'",
+        )
+        .bind::<SqlUuid, _>(owner)
+        .bind::<Text, _>(&email)
+        .execute(conn)?;
+        diesel::update(clients::table.filter(clients::unsubscribe_token.eq(token)))
+            .set(clients::unsubscribed_at.eq(None::<DateTime<Utc>>))
+            .execute(conn)?;
+        Ok(true)
     })
 }
 

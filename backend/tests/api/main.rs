@@ -25,4 +25,5 @@ mod scale;
 mod shutdown;
 mod stats;
 mod throttle;
+mod unsubscribe;
 mod users;
