@@ -56,7 +56,8 @@ pub async fn import(
     Ok(ImportReport {
         created: counts.created,
         updated: counts.updated,
-        skipped: counts.unchanged + duplicates,
+        skipped: counts.unchanged + duplicates.len() as i64,
         errors,
+        duplicates: duplicates.into_iter().take(MAX_ERRORS_REPORTED).collect(),
     })
 }

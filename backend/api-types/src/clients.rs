@@ -74,8 +74,24 @@ pub struct ImportReport {
     pub updated: i64,
     /// Lines that changed nothing: already identical, or repeating an earlier line's email.
     pub skipped: i64,
-    /// Lines that could not be imported, with their 1-based line numbers.
+    /// Lines that could not be imported, with their 1-based line numbers (at most 1,000).
     pub errors: Vec<ImportLineError>,
+    /// Lines whose email repeats an earlier line of the same file (the first one wins;
+    /// these are counted in `skipped`; at most 1,000 listed).
+    #[serde(default)]
+    pub duplicates: Vec<ImportDuplicate>,
+}
+
+/// A line that repeats an earlier line's email.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportDuplicate {
+    /// 1-based line number of the repeat.
+    pub line: u64,
+    /// The email, as written on that line.
+    pub email: String,
+    /// The line that was imported for this email.
+    pub first_line: u64,
 }
 
 /// One rejected CSV line.
@@ -86,4 +102,8 @@ pub struct ImportLineError {
     pub line: u64,
     /// What is wrong with it.
     pub message: String,
+    /// The offending value, shortened to 100 characters, control characters shown as
+    /// escapes (`\r`, `\n`); none when the value is missing or the line is unreadable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use herald_api_types::ImportLineError;
+use herald_api_types::{ImportDuplicate, ImportLineError};
 
 use crate::{
     db::{self, clients::ImportRow},
@@ -14,8 +14,60 @@ use crate::{
 
 pub struct ParsedCsv {
     pub rows: Vec<ImportRow>,
-    pub duplicates: i64,
+    /// Lines repeating an earlier line's email (not imported; the first line wins).
+    pub duplicates: Vec<ImportDuplicate>,
     pub errors: Vec<ImportLineError>,
+}
+
+/// 1-based line numbers of byte offsets that only move forward.
+struct LineCounter<'a> {
+    data: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        LineCounter {
+            data,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut target = usize::try_from(byte).unwrap_or(usize::MAX).min(self.data.len());
+        // A record's position may point at the blank lines before it: skip them.
+        while target < self.data.len() && matches!(self.data[target], b'\n' | b'\r') {
+            target += 1;
+        }
+        if target > self.offset {
+            let newlines = self.data[self.offset..target]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            self.line += newlines as u64;
+            self.offset = target;
+        }
+        self.line
+    }
+}
+
+/// A value as a report shows it: at most 100 characters, control characters escaped,
+/// so a line break in a name is visible instead of breaking the report's layout.
+fn shown(value: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in value.chars().take(100) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if value.chars().count() > 100 {
+        out.push('…');
+    }
+    Some(out)
 }
 
 /// Validates a CSV document. Fails as a whole only when there is no usable header.
@@ -38,39 +90,51 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedCsv, String> {
     let (name_col, comment_col) = (col("full_name"), col("comment"));
     let mut out = ParsedCsv {
         rows: Vec::new(),
-        duplicates: 0,
+        duplicates: Vec::new(),
         errors: Vec::new(),
     };
     let mut seen: HashMap<String, u64> = HashMap::new();
+    // Line numbers as an editor shows them. The csv crate's own count skips blank lines,
+    // so it is recomputed from the byte offset (incrementally: O(file), not O(lines²)).
+    let mut lines = LineCounter::new(data);
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| lines.at(p.byte())).unwrap_or(0);
                 out.errors.push(ImportLineError {
                     line,
                     message: format!("unreadable line: {e}"),
+                    value: None,
                 });
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record.position().map(|p| lines.at(p.byte())).unwrap_or(0);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
         let field = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").to_owned();
-        let email =
-            match EmailAddress::parse(&from_cell(record.get(email_col).unwrap_or("").trim_start()))
-            {
-                Ok(e) => e,
-                Err(e) => {
-                    out.errors.push(ImportLineError {
-                        line,
-                        message: format!("email {e}"),
-                    });
-                    continue;
-                }
-            };
+        let raw_email = from_cell(record.get(email_col).unwrap_or("").trim_start()).into_owned();
+        if raw_email.trim().is_empty() {
+            out.errors.push(ImportLineError {
+                line,
+                message: "email is missing".into(),
+                value: None,
+            });
+            continue;
+        }
+        let email = match EmailAddress::parse(&raw_email) {
+            Ok(e) => e,
+            Err(e) => {
+                out.errors.push(ImportLineError {
+                    line,
+                    message: format!("email {e}"),
+                    value: shown(raw_email.trim()),
+                });
+                continue;
+            }
+        };
         let (full_name, comment) = (
             from_cell(field(name_col).trim_start()).trim().to_owned(),
             from_cell(field(comment_col).trim_start()).trim().to_owned(),
@@ -80,6 +144,7 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedCsv, String> {
             out.errors.push(ImportLineError {
                 line,
                 message: "a field contains the NUL character (U+0000)".into(),
+                value: shown(if full_name.contains('\0') { &full_name } else { &comment }),
             });
             continue;
         }
@@ -90,6 +155,7 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedCsv, String> {
                 message:
                     "full_name must be one line: no line breaks, tabs or other control characters"
                         .into(),
+                value: shown(&full_name),
             });
             continue;
         }
@@ -97,6 +163,7 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedCsv, String> {
             out.errors.push(ImportLineError {
                 line,
                 message: "full_name must be at most 200 characters".into(),
+                value: shown(&full_name),
             });
             continue;
         }
@@ -104,14 +171,20 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedCsv, String> {
             out.errors.push(ImportLineError {
                 line,
                 message: "comment must be at most 2000 characters".into(),
+                value: shown(&comment),
             });
             continue;
         }
         // One statement cannot upsert the same key twice; the first line wins.
-        if seen.insert(email.as_str().to_lowercase(), line).is_some() {
-            out.duplicates += 1;
+        if let Some(first_line) = seen.get(&email.as_str().to_lowercase()) {
+            out.duplicates.push(ImportDuplicate {
+                line,
+                email: email.into_inner(),
+                first_line: *first_line,
+            });
             continue;
         }
+        seen.insert(email.as_str().to_lowercase(), line);
         out.rows.push(ImportRow {
             email: email.into_inner(),
             full_name,
@@ -181,7 +254,8 @@ mod tests {
         let csv = "email,full_name,comment\nann@example.com,Ann,first\nnot-an-email,Bob,\n\nANN@example.com,Dup,\ncid@example.com,,\n";
         let p = parse_csv(csv.as_bytes()).unwrap();
         assert_eq!(p.rows.len(), 2);
-        assert_eq!(p.duplicates, 1);
+        assert_eq!(p.duplicates.len(), 1);
+        assert_eq!((p.duplicates[0].line, p.duplicates[0].first_line), (5, 2));
         assert_eq!(p.errors.len(), 1);
         assert_eq!(p.errors[0].line, 3);
     }
@@ -230,7 +304,7 @@ mod tests {
             let doc = write_csv(records.iter().map(|[e, n, c]| [e.as_str(), n.as_str(), c.as_str(), "false"])).unwrap();
             let p = parse_csv(&doc).unwrap();
             proptest::prop_assert!(p.errors.is_empty(), "{:?}", p.errors);
-            proptest::prop_assert_eq!(p.duplicates, 0);
+            proptest::prop_assert!(p.duplicates.is_empty());
             // A line whose every field is empty after trimming is skipped; here the email
             // never is, so every line comes back.
             let got: Vec<_> = p
@@ -282,5 +356,18 @@ mod tests {
             vec![2, 3]
         );
         assert!(p.errors[0].message.contains("one line"));
+    }
+
+    #[test]
+    fn a_report_names_the_offending_value_and_a_missing_email() {
+        let p = parse_csv(b"email,full_name\n,Nobody\nnot-an-email,X\nz@example.com,\"Z\r\nBcc: y\"\n").unwrap();
+        let got: Vec<(&str, Option<&str>)> = p
+            .errors
+            .iter()
+            .map(|e| (e.message.as_str(), e.value.as_deref()))
+            .collect();
+        assert_eq!(got[0], ("email is missing", None));
+        assert_eq!(got[1], ("email is not a valid email address", Some("not-an-email")));
+        assert_eq!(got[2].1, Some("Z\\r\\nBcc: y"));
     }
 }

@@ -513,16 +513,20 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
     b.el("#csv-text").await;
     b.set_value(
         "#csv-text",
-        "email,full_name,comment\nreader-two@example.com,Reader Two,VIP\nnot-an-email,Broken,\nreader-three@example.com,Reader Three,\n",
+        "email,full_name,comment\nreader-two@example.com,Reader Two,VIP\nnot-an-email,Broken,\nreader-three@example.com,Reader Three,\nREADER-TWO@example.com,Again,\n",
     )
     .await;
     b.click("button[type='submit']").await;
     b.wait_text("#import-created", "2").await;
     b.wait_text("#import-errors", "email").await;
-    assert!(b.text("#import-errors tbody").await.starts_with('3'));
+    let errors = b.text("#import-errors tbody").await;
+    assert!(errors.starts_with('3'), "{errors}");
+    assert!(errors.contains("not-an-email"), "the offending value is shown: {errors}");
+    let repeats = b.text("#import-duplicates tbody").await;
+    assert!(repeats.contains("READER-TWO@example.com") && repeats.starts_with('5'), "{repeats}");
     b.shot("06-import-report").await;
 
-    b.goto("/recipients").await;
+    b.click("a.import-view-recipients").await;
     b.wait_count("#recipients-table tbody tr", 3).await;
     b.fill("#search", "two").await;
     b.wait_count("#recipients-table tbody tr", 1).await;

@@ -171,6 +171,11 @@ pub static TEXTS: Texts = Texts {
     import_all_ok: "Every line was imported.",
     col_line: "Line",
     col_problem: "Problem",
+    col_value: "Value",
+    col_first_line: "Same email as line",
+    import_duplicates: |n| format!("{} repeat an earlier email", plural(n, "line", "lines")),
+    import_duplicates_lead: "Only the first line with an email is imported; these repeats were skipped.",
+    import_view_recipients: "View recipients",
 
     messages_title: "Messages",
     messages_new: "New message",

@@ -313,6 +313,11 @@ pub struct Texts {
     pub import_all_ok: &'static str,
     pub col_line: &'static str,
     pub col_problem: &'static str,
+    pub col_value: &'static str,
+    pub col_first_line: &'static str,
+    pub import_duplicates: fn(i64) -> String,
+    pub import_duplicates_lead: &'static str,
+    pub import_view_recipients: &'static str,
 
     // --- messages ---------------------------------------------------------------------------
     pub messages_title: &'static str,

@@ -16,6 +16,13 @@ fn server_text(text: &str) -> Option<String> {
         "must be at most 2000 characters" => "не длиннее 2000 символов",
         "must be 1 to 998 characters" => "от 1 до 998 символов",
         "must be a single line" => "должна быть одной строкой",
+        "must be one line: no line breaks, tabs or other control characters" => {
+            "должно быть одной строкой: без переводов строки, табуляций и других управляющих символов"
+        }
+        "full_name must be one line: no line breaks, tabs or other control characters" => {
+            "full_name: должно быть одной строкой, без переводов строки, табуляций и других управляющих символов"
+        }
+        "is missing" => "не указан",
         "must be one of: once, daily, weekly, monthly" => "выберите периодичность",
         "this email is already registered" => "этот адрес уже зарегистрирован",
         "wrong email or password" => "неверный адрес или пароль",
@@ -253,6 +260,16 @@ pub static TEXTS: Texts = Texts {
     import_all_ok: "Все строки импортированы.",
     col_line: "Строка",
     col_problem: "Ошибка",
+    col_value: "Значение",
+    col_first_line: "Тот же адрес, что в строке",
+    import_duplicates: |n| {
+        format!(
+            "{n} {} повторяют адрес из строк выше",
+            plural_ru(n, "строка", "строки", "строк")
+        )
+    },
+    import_duplicates_lead: "Импортируется только первая строка с каждым адресом; эти повторы пропущены.",
+    import_view_recipients: "Перейти к получателям",
 
     messages_title: "Сообщения",
     messages_new: "Новое сообщение",

@@ -106,6 +106,7 @@ pub fn RecipientImport() -> Html {
                             <thead><tr>
                                 <th scope="col" class="num">{ t.col_line }</th>
                                 <th scope="col">{ t.col_problem }</th>
+                                <th scope="col">{ t.col_value }</th>
                             </tr></thead>
                             <tbody>
                                 { for r.errors.iter().map(|e| html! {
@@ -114,12 +115,40 @@ pub fn RecipientImport() -> Html {
                                         <td data-label={t.col_problem}>
                                             { (t.server_text)(&e.message).unwrap_or_else(|| e.message.clone()) }
                                         </td>
+                                        <td class="value-cell" data-label={t.col_value}>{ e.value.clone().unwrap_or_default() }</td>
                                     </tr>
                                 }) }
                             </tbody>
                         </table>
                     </div>
                 }
+                if !r.duplicates.is_empty() {
+                    <h3>{ (t.import_duplicates)(r.duplicates.len() as i64) }</h3>
+                    <p class="hint">{ t.import_duplicates_lead }</p>
+                    <div class="table-wrap">
+                        <table class="table" id="import-duplicates">
+                            <thead><tr>
+                                <th scope="col" class="num">{ t.col_line }</th>
+                                <th scope="col">{ t.col_email }</th>
+                                <th scope="col" class="num">{ t.col_first_line }</th>
+                            </tr></thead>
+                            <tbody>
+                                { for r.duplicates.iter().map(|d| html! {
+                                    <tr key={d.line.to_string()}>
+                                        <td class="num" data-label={t.col_line}>{ d.line }</td>
+                                        <td class="value-cell" data-label={t.col_email}>{ d.email.clone() }</td>
+                                        <td class="num" data-label={t.col_first_line}>{ d.first_line }</td>
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                <p class="form-actions">
+                    <Link<Route> to={Route::Recipients} classes="button import-view-recipients">
+                        { t.import_view_recipients }
+                    </Link<Route>>
+                </p>
             </section>
         }
     });
