@@ -202,6 +202,9 @@ pub fn view(
             periodicity: m.periodicity,
             status: m.status,
             enabled: m.enabled,
+            disabled_by: m.disabled_by,
+            disabled_at: m.disabled_at,
+            disabled_reason: m.disabled_reason,
             next_run_at: m.next_run_at,
             created_at: m.created_at,
             updated_at: m.updated_at,
@@ -419,14 +422,31 @@ pub fn start_manual_run(
 }
 
 /// Disable or enable: the owner, or anyone with `mailings.disable` who can see it.
+/// Disabling records who, when and why (`reason`); a finished mailing has nothing left
+/// to disable (409). When someone other than the owner disables it, the owner is
+/// emailed the reason.
 pub async fn set_enabled(
     state: &AppState,
     caller: &AuthUser,
     id: Uuid,
     enabled: bool,
+    reason: Option<String>,
 ) -> Result<api::Mailing, MailingError> {
+    let reason = reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    if let Some(r) = &reason {
+        if r.contains('\0') || r.chars().count() > 500 {
+            let mut e = FieldErrors::new();
+            e.add(
+                "reason",
+                "must be at most 500 characters, without NUL characters",
+            );
+            return Err(MailingError::Invalid(e));
+        }
+    }
     let caller = caller.clone();
-    let m = db::run_blocking(&state.db, move |conn| {
+    let (m, notify) = db::run_blocking(&state.db, move |conn| {
         let owner = db::mailings::owner_of(conn, id)?;
         let visible = caller.access(owner, Permission::MailingsViewAll) != Access::Invisible
             || (owner.is_some() && caller.has(Permission::MailingsDisable));
@@ -438,16 +458,73 @@ pub async fn set_enabled(
                 "requires the mailings.disable permission".into(),
             ));
         }
-        let m = db::mailings::set_enabled(conn, id, enabled)?;
-        tracing::info!(mailing = %id, by = %caller.id, enabled, "mailing enabled flag changed");
-        view_one(conn, m)
+        conn.transaction(|conn| {
+            let current = db::mailings::lock(conn, id)?;
+            if !enabled && current.status == MailingStatus::Finished.as_str() {
+                return Err(MailingError::Conflict("the mailing is finished".into()));
+            }
+            if current.enabled == enabled {
+                // Nothing changes: keep who disabled it and why.
+                return Ok((view_one(conn, current)?, None));
+            }
+            let m = db::mailings::set_enabled(conn, id, enabled, caller.id, reason.as_deref())?;
+            tracing::info!(mailing = %id, by = %caller.id, enabled, "mailing enabled flag changed");
+            let notify = if !enabled && m.owner_id != caller.id {
+                let (owner, _) = db::users::find_with_role(conn, m.owner_id)?;
+                let subject = db::messages::find(conn, db::Scope::All(None), m.message_id)
+                    .map(|msg| msg.subject)
+                    .unwrap_or_default();
+                Some((owner, subject))
+            } else {
+                None
+            };
+            Ok((view_one(conn, m)?, notify))
+        })
     })
     .await?;
+    if let Some((owner, subject)) = notify {
+        notify_disabled(state, &owner, &subject, &m);
+    }
     if enabled {
         state.engine_wakeup.notify_one();
     }
     cache::invalidate_stats(state, m.owner_id).await;
     Ok(m)
+}
+
+/// Emails the owner that a manager disabled their mailing (fire and forget: the
+/// change is made; a lost email is logged).
+fn notify_disabled(state: &AppState, owner: &db::users::User, subject: &str, m: &api::Mailing) {
+    let link = format!("{}/mailings/{}", state.settings.public_url, m.id);
+    let email = crate::mail::templates::mailing_disabled(
+        &owner.full_name,
+        subject,
+        m.disabled_reason.as_deref(),
+        &link,
+    );
+    // A name from before names were checked may hold a line break: never in a header.
+    let name: String = owner
+        .full_name
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let Ok(address) = owner.email.parse() else {
+        tracing::warn!(user = %owner.id, "stored email address does not parse; email not sent");
+        return;
+    };
+    let to = lettre::message::Mailbox::new((!name.trim().is_empty()).then_some(name), address);
+    match crate::mail::build_message(
+        state.mailer.from_mailbox(),
+        to,
+        &email.subject,
+        email.text,
+        Some(email.html),
+    ) {
+        Ok(message) => state
+            .mailer
+            .send_in_background(message, "mailing disabled notice"),
+        Err(e) => tracing::error!(error = %e, "cannot build the mailing-disabled email"),
+    }
 }
 
 /// Sends the message, rendered for the mailing's first recipient, to the caller only.

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+use validator::Validate;
 
 /// A scheduled mailing of one message to a set of recipients.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -26,6 +27,15 @@ pub struct Mailing {
     pub status: String,
     /// A disabled mailing is never sent, by schedule or by hand.
     pub enabled: bool,
+    /// Who disabled it (the owner or a manager); none while enabled, or when unknown.
+    #[serde(default)]
+    pub disabled_by: Option<Uuid>,
+    /// When it was disabled; none while enabled.
+    #[serde(default)]
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// Why, as the person who disabled it wrote it (shown to the owner).
+    #[serde(default)]
+    pub disabled_reason: Option<String>,
     /// When the scheduler sends it next (none: no further scheduled run).
     pub next_run_at: Option<DateTime<Utc>>,
     /// The newest run, if any.
@@ -93,6 +103,18 @@ pub struct Run {
     pub failed: i64,
     /// Emails not yet settled (waiting, or waiting to be retried).
     pub pending: i64,
+}
+
+/// Optional body of `POST /mailings/{id}/disable`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DisableRequest {
+    /// Why it is disabled; the owner sees it (and is emailed it when a manager disables
+    /// their mailing). At most 500 characters.
+    #[serde(default)]
+    #[validate(length(max = 500, message = "must be at most 500 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
+    pub reason: Option<String>,
 }
 
 /// Answer to starting a run.

@@ -28,6 +28,10 @@ pub struct Mailing {
     pub next_run_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who disabled it (none: enabled, or disabled before this was recorded).
+    pub disabled_by: Option<Uuid>,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub disabled_reason: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -151,11 +155,27 @@ pub fn set_schedule(
         .get_result(conn)
 }
 
-pub fn set_enabled(conn: &mut PgConnection, id: Uuid, enabled: bool) -> QueryResult<Mailing> {
+/// Enables, or disables recording who did it, when and why; enabling clears all three.
+pub fn set_enabled(
+    conn: &mut PgConnection,
+    id: Uuid,
+    enabled: bool,
+    by: Uuid,
+    reason: Option<&str>,
+) -> QueryResult<Mailing> {
+    let now = Utc::now();
+    let (by, at, reason) = if enabled {
+        (None, None, None)
+    } else {
+        (Some(by), Some(now), reason)
+    };
     diesel::update(mailings::table.find(id))
         .set((
             mailings::enabled.eq(enabled),
-            mailings::updated_at.eq(Utc::now()),
+            mailings::disabled_by.eq(by),
+            mailings::disabled_at.eq(at),
+            mailings::disabled_reason.eq(reason),
+            mailings::updated_at.eq(now),
         ))
         .returning(Mailing::as_returning())
         .get_result(conn)

@@ -36,7 +36,9 @@ impl<'a> LineCounter<'a> {
     }
 
     fn at(&mut self, byte: u64) -> u64 {
-        let mut target = usize::try_from(byte).unwrap_or(usize::MAX).min(self.data.len());
+        let mut target = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.data.len());
         // A record's position may point at the blank lines before it: skip them.
         while target < self.data.len() && matches!(self.data[target], b'\n' | b'\r') {
             target += 1;
@@ -144,7 +146,11 @@ pub fn parse_csv(data: &[u8]) -> Result<ParsedCsv, String> {
             out.errors.push(ImportLineError {
                 line,
                 message: "a field contains the NUL character (U+0000)".into(),
-                value: shown(if full_name.contains('\0') { &full_name } else { &comment }),
+                value: shown(if full_name.contains('\0') {
+                    &full_name
+                } else {
+                    &comment
+                }),
             });
             continue;
         }
@@ -360,14 +366,19 @@ mod tests {
 
     #[test]
     fn a_report_names_the_offending_value_and_a_missing_email() {
-        let p = parse_csv(b"email,full_name\n,Nobody\nnot-an-email,X\nz@example.com,\"Z\r\nBcc: y\"\n").unwrap();
+        let p =
+            parse_csv(b"email,full_name\n,Nobody\nnot-an-email,X\nz@example.com,\"Z\r\nBcc: y\"\n")
+                .unwrap();
         let got: Vec<(&str, Option<&str>)> = p
             .errors
             .iter()
             .map(|e| (e.message.as_str(), e.value.as_deref()))
             .collect();
         assert_eq!(got[0], ("email is missing", None));
-        assert_eq!(got[1], ("email is not a valid email address", Some("not-an-email")));
+        assert_eq!(
+            got[1],
+            ("email is not a valid email address", Some("not-an-email"))
+        );
         assert_eq!(got[2].1, Some("Z\\r\\nBcc: y"));
     }
 }

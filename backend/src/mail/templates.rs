@@ -14,6 +14,8 @@ pub struct RenderedEmail {
 const VERIFY_TXT: &str = "Hello {{ name }},\n\nPlease confirm your email address for Herald by opening this link:\n\n{{ link }}\n\nThe link works once and expires in {{ hours }} hours. If you did not sign up, ignore this email.\n";
 const VERIFY_HTML: &str = "<p>Hello {{ name }},</p><p>Please confirm your email address for Herald:</p><p><a href=\"{{ link }}\">Confirm my email</a></p><p>The link works once and expires in {{ hours }} hours. If you did not sign up, ignore this email.</p>";
 const RESET_TXT: &str = "Hello {{ name }},\n\nSomeone asked to reset your Herald password. To choose a new one, open:\n\n{{ link }}\n\nThe link works once and expires in {{ minutes }} minutes. If it was not you, ignore this email; your password stays as it is.\n";
+const DISABLED_TXT: &str = "Hello {{ name }},\n\nA manager disabled your mailing \"{{ subject }}\". It will not be sent, by schedule or by hand, until it is enabled again.\n{% if reason %}\nReason: {{ reason }}\n{% endif %}\nSee the mailing: {{ link }}\n";
+const DISABLED_HTML: &str = "<p>Hello {{ name }},</p><p>A manager disabled your mailing <strong>{{ subject }}</strong>. It will not be sent, by schedule or by hand, until it is enabled again.</p>{% if reason %}<p>Reason: {{ reason }}</p>{% endif %}<p><a href=\"{{ link }}\">See the mailing</a></p>";
 const RESET_HTML: &str = "<p>Hello {{ name }},</p><p>Someone asked to reset your Herald password.</p><p><a href=\"{{ link }}\">Choose a new password</a></p><p>The link works once and expires in {{ minutes }} minutes. If it was not you, ignore this email; your password stays as it is.</p>";
 
 fn env() -> &'static Environment<'static> {
@@ -25,6 +27,8 @@ fn env() -> &'static Environment<'static> {
             ("verify.html", VERIFY_HTML),
             ("reset.txt", RESET_TXT),
             ("reset.html", RESET_HTML),
+            ("disabled.txt", DISABLED_TXT),
+            ("disabled.html", DISABLED_HTML),
         ] {
             env.add_template(name, src)
                 .expect("built-in templates parse");
@@ -55,6 +59,21 @@ pub fn password_reset(name: &str, link: &str, ttl: std::time::Duration) -> Rende
         subject: "Reset your Herald password".into(),
         text: render("reset.txt", ctx.clone()),
         html: render("reset.html", ctx),
+    }
+}
+
+/// To the owner, when a manager disabled their mailing.
+pub fn mailing_disabled(
+    name: &str,
+    subject: &str,
+    reason: Option<&str>,
+    link: &str,
+) -> RenderedEmail {
+    let ctx = context! { name => name, subject => subject, reason => reason, link => link };
+    RenderedEmail {
+        subject: "Your mailing was disabled".into(),
+        text: render("disabled.txt", ctx.clone()),
+        html: render("disabled.html", ctx),
     }
 }
 

@@ -244,17 +244,35 @@ async fn test_mailing(
     Ok(HttpResponse::Accepted().finish())
 }
 
-/// Disable: never sent again (by schedule or by hand) until enabled. Owner or `mailings.disable`.
+/// Disable: never sent again (by schedule or by hand) until enabled. Owner or
+/// `mailings.disable`; an optional `{reason}` is shown to the owner (and emailed to them
+/// when a manager disables their mailing). A finished mailing answers 409.
 #[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id")),
-    responses((status = 200, body = api::Mailing), (status = 403, body = api::Problem), (status = 404, body = api::Problem)))]
+    request_body(content = Option<api::DisableRequest>, description = "Optional reason"),
+    responses((status = 200, body = api::Mailing), (status = 400, body = api::Problem), (status = 403, body = api::Problem),
+        (status = 404, body = api::Problem), (status = 409, description = "the mailing is finished", body = api::Problem),
+        (status = 422, body = api::Problem)))]
 #[post("/mailings/{id}/disable")]
 async fn disable_mailing(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
+    body: web::Bytes,
 ) -> Result<web::Json<api::Mailing>, ApiError> {
+    // The body is optional: empty means no reason.
+    let input: api::DisableRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        api::DisableRequest::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))?
+    };
+    validator::Validate::validate(&input).map_err(|e| {
+        let mut errors = FieldErrors::new();
+        errors.merge_validator(Err(e));
+        ApiError::Validation(errors)
+    })?;
     Ok(web::Json(
-        mailings::set_enabled(&state, &caller, id.into_inner(), false).await?,
+        mailings::set_enabled(&state, &caller, id.into_inner(), false, input.reason).await?,
     ))
 }
 
@@ -268,7 +286,7 @@ async fn enable_mailing(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<api::Mailing>, ApiError> {
     Ok(web::Json(
-        mailings::set_enabled(&state, &caller, id.into_inner(), true).await?,
+        mailings::set_enabled(&state, &caller, id.into_inner(), true, None).await?,
     ))
 }
 

@@ -521,9 +521,15 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
     b.wait_text("#import-errors", "email").await;
     let errors = b.text("#import-errors tbody").await;
     assert!(errors.starts_with('3'), "{errors}");
-    assert!(errors.contains("not-an-email"), "the offending value is shown: {errors}");
+    assert!(
+        errors.contains("not-an-email"),
+        "the offending value is shown: {errors}"
+    );
     let repeats = b.text("#import-duplicates tbody").await;
-    assert!(repeats.contains("READER-TWO@example.com") && repeats.starts_with('5'), "{repeats}");
+    assert!(
+        repeats.contains("READER-TWO@example.com") && repeats.starts_with('5'),
+        "{repeats}"
+    );
     b.shot("06-import-report").await;
 
     b.click("a.import-view-recipients").await;
@@ -679,12 +685,13 @@ async fn a_manager_blocks_a_user_who_is_then_signed_out_at_their_next_action() {
         .create_client(&user, "reader@example.com", "Reader")
         .await;
     let message = app.create_message(&user, "Hello {{ full_name }}").await;
-    app.create_mailing(
-        &user,
-        json!({"message_id": message.id, "client_ids": [client.id],
+    let mailing = app
+        .create_mailing(
+            &user,
+            json!({"message_id": message.id, "client_ids": [client.id],
                "start_at": crate::helpers::ahead(86_400), "periodicity": "daily"}),
-    )
-    .await;
+        )
+        .await;
     let m = Browser::open(&app, &tools, "blocked-manager").await;
     sign_in(&m, &manager.email, &manager.password).await;
     m.wait_text("#mailings-table tr.row-foreign td.owner", &user.email)
@@ -705,6 +712,23 @@ async fn a_manager_blocks_a_user_who_is_then_signed_out_at_their_next_action() {
         .await;
     m.wait_text("#mailings-table tr.row-foreign .mailing-toggle", "Disable")
         .await;
+
+    // From the mailing's page, with a reason the owner then reads there.
+    m.goto(&format!("/mailings/{}", mailing.id)).await;
+    m.click("#action-disable").await;
+    m.fill("#disable-reason", "Too many complaints this week")
+        .await;
+    m.click("#disable-confirm").await;
+    m.wait_text("#disabled-reason", "Too many complaints this week")
+        .await;
+    m.wait_text("#disabled-by", "by a manager").await;
+    m.wait_text("#fact-next-run", "None while disabled").await;
+    b.goto(&format!("/mailings/{}", mailing.id)).await;
+    b.wait_text("#disabled-reason", "Too many complaints this week")
+        .await;
+    b.shot("00-mailing-disabled-owner").await;
+    m.click("#action-enable").await;
+    m.el("#action-disable").await;
 
     // Others' recipients and messages: listed when asked for, and read-only.
     m.click("nav a[href='/recipients']").await;

@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod clients;
 mod delivery;
+mod disabling;
 mod errors;
 mod hardening;
 mod home;

@@ -174,7 +174,8 @@ pub static TEXTS: Texts = Texts {
     col_value: "Value",
     col_first_line: "Same email as line",
     import_duplicates: |n| format!("{} repeat an earlier email", plural(n, "line", "lines")),
-    import_duplicates_lead: "Only the first line with an email is imported; these repeats were skipped.",
+    import_duplicates_lead:
+        "Only the first line with an email is imported; these repeats were skipped.",
     import_view_recipients: "View recipients",
 
     messages_title: "Messages",
@@ -258,6 +259,15 @@ pub static TEXTS: Texts = Texts {
     run_started: "Sending has started.",
     test_sent: "A test email is on its way to your own address.",
     mailing_disabled_note: "This mailing is disabled: nothing is sent until it is enabled again.",
+    disabled_by_owner: |at| format!("Disabled by its owner on {at}."),
+    disabled_by_manager: |at| format!("Disabled by a manager on {at}."),
+    disabled_since: |at| format!("Disabled since {at}."),
+    disabled_reason: "Reason:",
+    disable_title: "Disable this mailing?",
+    disable_reason_label: "Reason",
+    disable_reason_hint:
+        "The owner sees it (and gets it by email when a manager disables their mailing).",
+    no_run_while_disabled: "None while disabled",
     read_only_note: "This mailing belongs to another user: you can view it, not change it.",
     fact_next_run: "Next run",
     fact_start: "Start",

@@ -20,11 +20,11 @@ use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use herald_api_types::{
     Attempt, AttemptListQuery, Client, ClientInput, ClientListQuery, DailyPoint, DailyStatsQuery,
-    EmailRequest, HomePage, ImportReport, LoginRequest, Mailing, MailingInput, MailingListQuery,
-    Message, MessageInput, MessageListQuery, Page, PageQuery, PasswordResetConfirm, PermissionInfo,
-    Post, PostInput, PostListQuery, Problem, RefreshRequest, RegisterRequest, Role, RoleInput, Run,
-    RunStarted, SetRoleRequest, Stats, StatsQuery, TokenPair, TokenRequest, UpdateMeRequest, User,
-    UserListQuery,
+    DisableRequest, EmailRequest, HomePage, ImportReport, LoginRequest, Mailing, MailingInput,
+    MailingListQuery, Message, MessageInput, MessageListQuery, Page, PageQuery,
+    PasswordResetConfirm, PermissionInfo, Post, PostInput, PostListQuery, Problem, RefreshRequest,
+    RegisterRequest, Role, RoleInput, Run, RunStarted, SetRoleRequest, Stats, StatsQuery,
+    TokenPair, TokenRequest, UpdateMeRequest, User, UserListQuery,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -595,6 +595,20 @@ pub async fn test_mailing(id: Uuid) -> Result<(), ApiError> {
 pub async fn set_mailing_enabled(id: Uuid, enabled: bool) -> Result<Mailing, ApiError> {
     let action = if enabled { "enable" } else { "disable" };
     post_empty(&format!("/api/v1/mailings/{id}/{action}")).await
+}
+
+/// `POST /mailings/{id}/disable` with the reason the owner will see.
+pub async fn disable_mailing(id: Uuid, reason: &str) -> Result<Mailing, ApiError> {
+    let reason = reason.trim();
+    let body = DisableRequest {
+        reason: (!reason.is_empty()).then(|| reason.to_owned()),
+    };
+    send_json(
+        Method::POST,
+        &format!("/api/v1/mailings/{id}/disable"),
+        &body,
+    )
+    .await
 }
 
 pub async fn runs(id: Uuid, query: &PageQuery) -> Result<Page<Run>, ApiError> {

@@ -15,6 +15,7 @@ use crate::app::Route;
 use crate::components::badges::{periodicity_label, AttemptStatus, EnabledBadge, MailingStatus};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::feedback::{ApiErrorNotice, Empty, Loading, Notice};
+use crate::components::form::Field;
 use crate::components::pagination::Pagination;
 use crate::components::progress::RunProgress;
 use crate::hooks::{use_load, Load, Loader};
@@ -189,6 +190,41 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
             })
         }
     };
+    // Disabling asks for an optional reason first (the owner sees it).
+    let asking_reason = use_state(|| false);
+    let reason = use_state(String::new);
+    let on_disable = {
+        let (outcome, busy, mailing, asking_reason, reason) = (
+            outcome.clone(),
+            busy.clone(),
+            mailing.clone(),
+            asking_reason.clone(),
+            reason.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            busy.set(Some("disable"));
+            outcome.set(None);
+            let (outcome, busy, mailing, asking_reason, reason) = (
+                outcome.clone(),
+                busy.clone(),
+                mailing.clone(),
+                asking_reason.clone(),
+                reason.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = api::disable_mailing(id, &reason).await;
+                busy.set(None);
+                match result {
+                    Ok(m) => {
+                        mailing.set(m);
+                        asking_reason.set(false);
+                        reason.set(String::new());
+                    }
+                    Err(e) => outcome.set(Some(Outcome::Failed(e))),
+                }
+            });
+        })
+    };
     let delete_error = use_state(|| None::<ApiError>);
     let on_delete = {
         let (navigator, delete_error) = (navigator.clone(), delete_error.clone());
@@ -253,7 +289,23 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
                 <Notice kind="info"><p>{ t.read_only_note }</p></Notice>
             }
             if !m.enabled {
-                <Notice kind="warn"><p>{ t.mailing_disabled_note }</p></Notice>
+                <Notice kind="warn">
+                    <p id="disabled-note">{ t.mailing_disabled_note }</p>
+                    if let Some(at) = &m.disabled_at {
+                        <p id="disabled-by">{
+                            if m.disabled_by == Some(m.owner_id) {
+                                (t.disabled_by_owner)(&format::datetime(lang, at))
+                            } else if m.disabled_by.is_some() {
+                                (t.disabled_by_manager)(&format::datetime(lang, at))
+                            } else {
+                                (t.disabled_since)(&format::datetime(lang, at))
+                            }
+                        }</p>
+                    }
+                    if let Some(why) = &m.disabled_reason {
+                        <p id="disabled-reason"><strong>{ t.disabled_reason }</strong>{ " " }{ why.clone() }</p>
+                    }
+                </Notice>
             }
             <div class="action-bar" role="toolbar" aria-label={t.actions}>
                 if is_owner {
@@ -261,10 +313,15 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
                     { button("test", t.send_test, "button-secondary", false) }
                     { button("retry", t.retry_failed, "button-secondary", !m.enabled || finished) }
                 }
+                // A finished mailing has nothing left to disable.
                 if may_toggle {
-                    if m.enabled {
-                        { button("disable", t.disable, "button-secondary", false) }
-                    } else {
+                    if m.enabled && !finished {
+                        <button type="button" id="action-disable" class="button button-secondary"
+                            disabled={busy.is_some() || *asking_reason}
+                            onclick={{ let a = asking_reason.clone(); Callback::from(move |_: MouseEvent| a.set(true)) }}>
+                            { t.disable }
+                        </button>
+                    } else if !m.enabled {
                         { button("enable", t.enable, "button-secondary", false) }
                     }
                 }
@@ -276,6 +333,25 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
                     <ConfirmDelete on_confirm={on_delete} what={title.clone()} />
                 }
             </div>
+            if *asking_reason && m.enabled {
+                <section class="card disable-form" aria-labelledby="disable-title">
+                    <h2 id="disable-title">{ t.disable_title }</h2>
+                    <Field id="disable-reason" label={t.disable_reason_label} value={(*reason).clone()} rows={3}
+                        optional=true focus=true hint={AttrValue::Static(t.disable_reason_hint)}
+                        oninput={{ let r = reason.clone(); Callback::from(move |v| r.set(v)) }} />
+                    <div class="form-actions">
+                        <button type="button" id="disable-confirm" class="button button-danger"
+                            disabled={busy.is_some()} onclick={on_disable}
+                            aria-busy={(*busy == Some("disable")).then_some("true")}>
+                            { if *busy == Some("disable") { t.working } else { t.disable } }
+                        </button>
+                        <button type="button" id="disable-cancel" class="button button-secondary"
+                            onclick={{ let a = asking_reason.clone(); Callback::from(move |_: MouseEvent| a.set(false)) }}>
+                            { t.cancel }
+                        </button>
+                    </div>
+                </section>
+            }
             { match &*outcome {
                 Some(Outcome::Done(message)) => html! { <Notice><p id="action-done">{ *message }</p></Notice> },
                 Some(Outcome::Failed(error)) => html! { <ApiErrorNotice error={error.clone()} /> },
@@ -304,7 +380,11 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
                         { m.end_at.as_ref().map_or_else(|| t.no_end.to_owned(), |d| format::datetime(lang, d)) }
                     </dd></div>
                     <div><dt>{ t.fact_next_run }</dt><dd id="fact-next-run">
-                        { m.next_run_at.as_ref().map_or_else(|| t.none_scheduled.to_owned(), |d| format::datetime(lang, d)) }
+                        { match (&m.next_run_at, m.enabled) {
+                            (_, false) => t.no_run_while_disabled.to_owned(),
+                            (Some(d), true) => format::datetime(lang, d),
+                            (None, true) => t.none_scheduled.to_owned(),
+                        } }
                     </dd></div>
                     <div><dt>{ t.fact_created }</dt><dd>{ format::datetime(lang, &m.created_at) }</dd></div>
                 </dl>

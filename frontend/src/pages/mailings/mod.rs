@@ -228,7 +228,8 @@ pub fn Mailings() -> Html {
                                 { t.edit }
                             </Link<Route>>
                         }
-                        if own || may_disable {
+                        // A finished mailing has nothing left to disable.
+                        if (own || may_disable) && !(m.enabled && m.status == "finished") {
                             <button type="button" class="button button-secondary button-small mailing-toggle"
                                 disabled={working} onclick={toggle(id, !m.enabled)}>
                                 { if working { t.working } else if m.enabled { t.disable } else { t.enable } }
@@ -248,7 +249,8 @@ pub fn Mailings() -> Html {
                         <td data-label={t.col_schedule}>{ periodicity_label(t, &m.periodicity) }</td>
                         <td data-label={t.col_recipients} class="num">{ recipients_label(lang, m) }</td>
                         <td data-label={t.col_next_run} class="nowrap">
-                            { m.next_run_at.as_ref().map(|d| format::datetime(lang, d)).unwrap_or_else(|| "—".into()) }
+                            // Nothing is sent while disabled: no next run to show.
+                            { m.next_run_at.as_ref().filter(|_| m.enabled).map(|d| format::datetime(lang, d)).unwrap_or_else(|| "—".into()) }
                         </td>
                         <td data-label={t.col_last_run} class="nowrap">
                             { last_run.unwrap_or_else(|| html! { "—" }) }
