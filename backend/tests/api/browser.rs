@@ -562,6 +562,9 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
     // A daily mailing starting tomorrow, to the chosen recipients.
     b.click("nav a[href='/mailings']").await;
     b.click(".page-actions a[href='/mailings/new']").await;
+    // A new mailing starts now by default: saving would send, and the button says so.
+    b.wait_text("button[type='submit']", "Save and send now")
+        .await;
     b.select_label("#message_id", "News for {{ full_name }}")
         .await;
     b.wait_count("#recipient-picker input.pick", 3).await;
@@ -574,6 +577,8 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
         .select_by_value("daily")
         .await
         .unwrap();
+    b.wait_text("button[type='submit']", "Save").await;
+    assert!(!b.text("button[type='submit']").await.contains("send"));
     b.shot("09-mailing-editor").await;
     b.click("button[type='submit']").await;
     let path = b
@@ -588,8 +593,16 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
     b.wait_text("#fact-recipients", "3").await;
     b.wait_text("section .empty", "No runs yet").await;
 
-    // Send now: the run's attempts appear in the log without a reload.
+    // Send now asks first, saying to how many; No sends nothing.
     b.click("#action-send").await;
+    b.wait_text(".action-bar .confirm", "Send to 3 recipients now?")
+        .await;
+    b.click(".action-bar .confirm-no").await;
+    b.el("#action-send").await;
+    assert!(app.smtp.emails_to("reader-one@example.com").is_empty());
+    // Yes: the run's attempts appear in the log without a reload.
+    b.click("#action-send").await;
+    b.click(".action-bar .confirm-yes").await;
     b.wait_text("#action-done", "Sending has started").await;
     b.wait_count("#attempts-table tr.attempt-success", 3).await;
     b.wait_text("#runs-table", "By hand").await;

@@ -48,6 +48,15 @@ pub struct ConfirmActionProps {
     /// The button's name for screen readers, when `label` alone is ambiguous in a list.
     #[prop_or_default]
     pub aria_label: Option<AttrValue>,
+    /// The first button's id.
+    #[prop_or_default]
+    pub id: Option<AttrValue>,
+    /// A small button (lists); false for a page's action bar.
+    #[prop_or(true)]
+    pub small: bool,
+    /// The first button is greyed out (the action is not possible now).
+    #[prop_or_default]
+    pub disabled: bool,
 }
 
 /// A button whose action is asked about first, inline: the question with "Yes" (which
@@ -100,8 +109,9 @@ pub fn ConfirmAction(props: &ConfirmActionProps) -> Html {
     } else {
         let ask = Callback::from(move |_: MouseEvent| asking.set(true));
         html! {
-            <button type="button" class={classes!("button", "button-small", props.class.clone())}
-                onclick={ask} disabled={props.busy} aria-label={props.aria_label.clone()}>
+            <button type="button" id={props.id.clone()}
+                class={classes!("button", props.small.then_some("button-small"), props.class.clone())}
+                onclick={ask} disabled={props.busy || props.disabled} aria-label={props.aria_label.clone()}>
                 { if props.busy { t.working } else { props.label.as_str() } }
             </button>
         }

@@ -354,6 +354,16 @@ pub static TEXTS: Texts = Texts {
     run_started: "Отправка началась.",
     test_sent: "Тестовое письмо отправлено на ваш собственный адрес.",
     mailing_disabled_note: "Рассылка отключена: ничего не отправляется, пока её снова не включат.",
+    send_confirm: |n| {
+        format!(
+            "Отправить {n} {} сейчас?",
+            plural_ru(n, "получателю", "получателям", "получателям")
+        )
+    },
+    send_yes: "Да, отправить",
+    retry_confirm: "Отправить снова тем, кому последняя доставка не удалась?",
+    retry_yes: "Да, повторить",
+    save_and_send: "Сохранить и отправить сейчас",
     disabled_by_owner: |at| format!("Отключена владельцем {at}."),
     disabled_by_manager: |at| format!("Отключена менеджером {at}."),
     disabled_since: |at| format!("Отключена с {at}."),

@@ -13,7 +13,7 @@ use yew_router::prelude::*;
 use super::recipients_label;
 use crate::app::Route;
 use crate::components::badges::{periodicity_label, AttemptStatus, EnabledBadge, MailingStatus};
-use crate::components::confirm::ConfirmDelete;
+use crate::components::confirm::{ConfirmAction, ConfirmDelete};
 use crate::components::feedback::{ApiErrorNotice, Empty, Loading, Notice};
 use crate::components::form::Field;
 use crate::components::pagination::Pagination;
@@ -152,7 +152,7 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
                 runs.clone(),
                 attempts.clone(),
             );
-            Callback::from(move |_: MouseEvent| {
+            Callback::from(move |()| {
                 busy.set(Some(name));
                 outcome.set(None);
                 let (outcome, busy, mailing, runs, attempts) = (
@@ -266,9 +266,10 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
         .unwrap_or_else(|| t.no_subject.to_owned());
     let button = |name: &'static str, label: &'static str, class: &'static str, disabled: bool| {
         let working = *busy == Some(name);
+        let run = act(name);
         html! {
             <button type="button" id={format!("action-{name}")} class={classes!("button", class)}
-                disabled={disabled || busy.is_some()} onclick={act(name)}
+                disabled={disabled || busy.is_some()} onclick={Callback::from(move |_: MouseEvent| run.emit(()))}
                 aria-busy={working.then_some("true")}>
                 { if working { t.working } else { label } }
             </button>
@@ -308,10 +309,17 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
                 </Notice>
             }
             <div class="action-bar" role="toolbar" aria-label={t.actions}>
+                // Sending cannot be taken back: both ask first, saying to how many.
                 if is_owner {
-                    { button("send", t.send_now, "", !m.enabled || finished) }
+                    <ConfirmAction id="action-send" label={t.send_now} small=false class={classes!()}
+                        question={(t.send_confirm)(m.recipients_count)} yes={t.send_yes}
+                        busy={*busy == Some("send")} disabled={!m.enabled || finished || busy.is_some()}
+                        on_confirm={act("send")} />
                     { button("test", t.send_test, "button-secondary", false) }
-                    { button("retry", t.retry_failed, "button-secondary", !m.enabled || finished) }
+                    <ConfirmAction id="action-retry" label={t.retry_failed} small=false
+                        question={t.retry_confirm} yes={t.retry_yes}
+                        busy={*busy == Some("retry")} disabled={!m.enabled || busy.is_some()}
+                        on_confirm={act("retry")} />
                 }
                 // A finished mailing has nothing left to disable.
                 if may_toggle {

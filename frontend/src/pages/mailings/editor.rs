@@ -173,6 +173,17 @@ fn Form(props: &FormProps) -> Html {
             .as_ref()
             .map_or_else(|| "once".to_owned(), |m| m.periodicity.clone())
     });
+    // Saving sends at once when the start is due (and, on an edit, was moved): the
+    // button says so. Mirrors `mailings::create`/`update` on the server.
+    let sends_now = {
+        let now = format::now();
+        let due = format::from_local_input(&start_at).is_some_and(|s| s <= now);
+        let open = format::from_local_input(&end_at).is_none_or(|e| e > now);
+        let would_run = mailing
+            .as_ref()
+            .is_none_or(|m| m.enabled && format::to_local_input(&m.start_at) != *start_at);
+        due && open && would_run
+    };
     let busy = use_state(|| false);
     let local_errors = use_state(BTreeMap::<&'static str, String>::new);
     let error = use_state(|| None::<ApiError>);
@@ -367,7 +378,7 @@ fn Form(props: &FormProps) -> Html {
                 <p class="hint">{ (t.time_zone_note)(&format::time_zone()) }</p>
 
                 <div class="form-actions">
-                    <Submit label={t.save} busy_label={t.saving} busy={*busy} />
+                    <Submit label={if sends_now { t.save_and_send } else { t.save }} busy_label={t.saving} busy={*busy} />
                     <Link<Route> to={id.map_or(Route::Mailings, |id| Route::MailingDetail { id })}
                         classes="button button-secondary">{ t.cancel }</Link<Route>>
                 </div>
