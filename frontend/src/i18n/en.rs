@@ -173,7 +173,13 @@ pub static TEXTS: Texts = Texts {
     col_problem: "Problem",
     col_value: "Value",
     col_first_line: "Same email as line",
-    import_duplicates: |n| format!("{} repeat an earlier email", plural(n, "line", "lines")),
+    import_duplicates: |n| {
+        if n == 1 {
+            "1 line repeats an earlier email".to_owned()
+        } else {
+            format!("{} repeat earlier emails", plural(n, "line", "lines"))
+        }
+    },
     import_duplicates_lead:
         "Only the first line with an email is imported; these repeats were skipped.",
     import_view_recipients: "View recipients",
