@@ -91,7 +91,7 @@ pub struct Run {
     pub id: Uuid,
     /// The mailing it belongs to.
     pub mailing_id: Uuid,
-    /// `schedule`, `manual` or `cli`.
+    /// `schedule`, `manual` (send now), `cli` (`herald send`) or `retry` (retry failed).
     pub trigger: String,
     /// When it began.
     pub started_at: DateTime<Utc>,

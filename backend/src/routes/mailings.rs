@@ -224,7 +224,7 @@ async fn retry_failed(
         &state,
         &caller,
         id.into_inner(),
-        "manual",
+        "retry",
         RunRecipients::LastFailed,
     )
     .await?;

@@ -197,6 +197,7 @@ async fn failures_of_a_finished_once_mailing_can_be_retried() {
     let m = app.settled(&user, m.id).await;
     let retry = m.last_run.unwrap();
     assert_eq!(retry.id.to_string(), started["run_id"]);
+    assert_eq!(retry.trigger, "retry");
     assert_eq!((retry.sent, retry.failed), (1, 0));
     assert_eq!(m.status, "finished");
     assert_eq!(app.smtp.emails_to(&clients[0].email).len(), 1);

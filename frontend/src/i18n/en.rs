@@ -298,6 +298,7 @@ pub static TEXTS: Texts = Texts {
     col_pending: "Pending",
     trigger_schedule: "Schedule",
     trigger_manual: "By hand",
+    trigger_retry: "Retry",
     trigger_cli: "Command line",
     in_progress: "in progress",
     attempts_title: "Delivery log",

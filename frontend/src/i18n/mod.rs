@@ -434,6 +434,7 @@ pub struct Texts {
     pub trigger_schedule: &'static str,
     pub trigger_manual: &'static str,
     pub trigger_cli: &'static str,
+    pub trigger_retry: &'static str,
     pub in_progress: &'static str,
     pub attempts_title: &'static str,
     pub attempts_empty: &'static str,

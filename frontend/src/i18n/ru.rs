@@ -392,6 +392,7 @@ pub static TEXTS: Texts = Texts {
     col_pending: "В очереди",
     trigger_schedule: "Расписание",
     trigger_manual: "Вручную",
+    trigger_retry: "Повтор",
     trigger_cli: "Командная строка",
     in_progress: "идёт",
     attempts_title: "Журнал доставки",

@@ -42,6 +42,7 @@ fn trigger_label(t: &Texts, trigger: &str) -> &'static str {
         "schedule" => t.trigger_schedule,
         "manual" => t.trigger_manual,
         "cli" => t.trigger_cli,
+        "retry" => t.trigger_retry,
         _ => "?",
     }
 }
