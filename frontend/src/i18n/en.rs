@@ -194,6 +194,7 @@ pub static TEXTS: Texts = Texts {
     field_subject: "Subject",
     field_body: "Text",
     field_html: "HTML version",
+    field_html_on: "Also send an HTML version",
     field_html_hint: "Optional. Mail programs that show HTML display this instead of the text.",
     placeholders_hint:
         "{{ full_name }} and {{ email }} are replaced with each recipient's name and address.",

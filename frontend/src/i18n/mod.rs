@@ -330,6 +330,8 @@ pub struct Texts {
     pub field_subject: &'static str,
     pub field_body: &'static str,
     pub field_html: &'static str,
+    /// The checkbox that adds an HTML version (distinct from the text area's label).
+    pub field_html_on: &'static str,
     pub field_html_hint: &'static str,
     pub placeholders_hint: &'static str,
     pub preview_title: &'static str,

@@ -282,6 +282,7 @@ pub static TEXTS: Texts = Texts {
     field_subject: "Тема",
     field_body: "Текст",
     field_html: "HTML-версия",
+    field_html_on: "Добавить HTML-версию",
     field_html_hint:
         "Необязательно. Почтовые программы, которые показывают HTML, покажут её вместо текста.",
     placeholders_hint:

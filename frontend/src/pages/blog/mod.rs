@@ -90,7 +90,7 @@ pub(crate) fn view_card(lang: Lang, post: &Post) -> Html {
         <li class="card blog-card" key={id.to_string()}>
             if let Some(src) = &post.image_url {
                 <Link<Route> to={Route::Post { id }} classes="blog-card-image">
-                    <img src={src.clone()} alt="" loading="lazy" />
+                    <img src={src.clone()} alt={post.title.clone()} loading="lazy" />
                 </Link<Route>>
             }
             <div class="blog-card-body">

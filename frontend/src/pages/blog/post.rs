@@ -50,7 +50,7 @@ pub fn BlogPost(props: &BlogPostProps) -> Html {
                         </p>
                     }
                     if let Some(src) = &p.image_url {
-                        <img class="blog-post-image" src={src.clone()} alt="" />
+                        <img class="blog-post-image" src={src.clone()} alt={p.title.clone()} />
                     }
                     <div class="markdown" id="post-body">{ rendered }</div>
                 </article>

@@ -208,7 +208,7 @@ fn Editor(props: &EditorProps) -> Html {
                     <div class="field field-check">
                         <input id="html-on" type="checkbox" checked={*html_on} onchange={html_toggle}
                             disabled={props.read_only} />
-                        <label for="html-on">{ t.field_html }</label>
+                        <label for="html-on">{ t.field_html_on }</label>
                     </div>
                     if *html_on {
                         <Field id="html_body" label={t.field_html} value={(*html_body).clone()} rows={8}

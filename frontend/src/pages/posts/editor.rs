@@ -244,7 +244,7 @@ fn Editor(props: &EditorProps) -> Html {
                         { if title.trim().is_empty() { t.no_subject.to_owned() } else { (*title).clone() } }
                     </h3>
                     if let Some(src) = current.as_ref().and_then(|p| p.image_url.clone()) {
-                        <img class="blog-post-image" src={src} alt="" />
+                        <img class="blog-post-image" src={src} alt={(*title).clone()} />
                     }
                     <div class="markdown" id="post-preview">{ preview }</div>
                 </aside>
