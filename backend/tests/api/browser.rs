@@ -1244,3 +1244,110 @@ async fn the_language_switch_changes_the_texts_and_is_remembered() {
     dark.shot("03-register-dark").await;
     dark.close().await;
 }
+
+/// How many distinct rows the main menu's entries sit on (1 = one line).
+async fn menu_rows(b: &Browser) -> i64 {
+    b.js(
+        "const tops = [...document.querySelectorAll('#nav-menu .nav-link, #nav-menu button, #nav-menu .lang-switch')] \
+           .filter(e => e.offsetParent !== null) \
+           .map(e => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2)); \
+         const rows = []; \
+         for (const t of tops) { if (!rows.some(r => Math.abs(r - t) < 8)) rows.push(t); } \
+         return rows.length;",
+        vec![],
+    )
+    .await
+    .as_i64()
+    .unwrap()
+}
+
+/// Whether the page is wider than the window (something overflows sideways).
+async fn overflow_px(b: &Browser) -> i64 {
+    b.js(
+        "return document.documentElement.scrollWidth - window.innerWidth;",
+        vec![],
+    )
+    .await
+    .as_i64()
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_admins_menu_fits_one_line_on_a_laptop_and_pages_fit_a_phone_in_both_languages() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let admin = app.user_with_role("admin").await;
+    let (user, _, _message) = app.user_with_audience(3).await;
+    // Enough recipients for the picker to page, with long addresses.
+    app.import_audience(&user, "a-rather-long-recipient-address-number-", 40)
+        .await;
+    app.sql(&format!(
+        "UPDATE users SET full_name = 'Анастасия Константинопольская' WHERE id = '{}'",
+        admin.id
+    ));
+
+    let b = Browser::open(&app, &tools, "layout").await;
+    b.c().set_window_size(1366, 900).await.unwrap();
+    sign_in(&b, &admin.email, &admin.password).await;
+    for (lang, mailings) in [("en", "Mailings"), ("ru", "Рассылки")] {
+        b.click(&format!("#lang-{lang}")).await;
+        b.wait_text("#nav-menu", mailings).await;
+        b.goto("/admin/users").await;
+        b.el("#users-table").await;
+        assert_eq!(
+            menu_rows(&b).await,
+            1,
+            "the admin's menu wraps at 1366 px ({lang})"
+        );
+        b.shot(&format!("01-admin-menu-{lang}")).await;
+    }
+    b.click("#lang-en").await;
+    b.close().await;
+
+    // A phone: no page is wider than the screen, the recipient picker included.
+    let p = Browser::open(&app, &tools, "layout-phone").await;
+    p.c().set_window_size(390, 844).await.unwrap();
+    sign_in(&p, &user.email, &user.password).await;
+    for lang in ["en", "ru"] {
+        p.goto("/mailings").await;
+        p.el(".nav-toggle").await;
+        p.js(
+            "localStorage.setItem('herald.lang', arguments[0]);",
+            vec![json!(lang)],
+        )
+        .await;
+        for path in [
+            "/mailings/new",
+            "/recipients",
+            "/messages",
+            "/stats",
+            "/profile",
+        ] {
+            p.goto(path).await;
+            p.el("h1").await;
+            if path == "/mailings/new" {
+                p.wait_count("#recipient-picker input.pick", 10).await;
+                let sticking_out = p
+                    .js(
+                        "const card = document.querySelector('#recipient-picker').closest('.card').getBoundingClientRect();                          return [...document.querySelectorAll('#recipient-picker, #recipient-picker *')]                            .filter(e => e.getBoundingClientRect().right > card.right + 0.5).length;",
+                        vec![],
+                    )
+                    .await;
+                assert_eq!(
+                    sticking_out,
+                    json!(0),
+                    "the picker sticks out of its card ({lang})"
+                );
+            }
+            let over = overflow_px(&p).await;
+            assert!(
+                over <= 0,
+                "{path} ({lang}) is {over} px wider than a 390 px phone"
+            );
+        }
+        p.goto("/mailings/new").await;
+        p.wait_count("#recipient-picker input.pick", 10).await;
+        p.shot(&format!("02-picker-phone-{lang}")).await;
+    }
+    p.close().await;
+}
