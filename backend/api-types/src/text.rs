@@ -13,7 +13,8 @@ pub fn has_control(s: &str) -> bool {
 pub fn single_line(s: &str) -> Result<(), ValidationError> {
     if has_control(s) {
         let mut e = ValidationError::new("control_character");
-        e.message = Some("must be one line: no line breaks, tabs or other control characters".into());
+        e.message =
+            Some("must be one line: no line breaks, tabs or other control characters".into());
         return Err(e);
     }
     Ok(())
@@ -28,7 +29,14 @@ mod tests {
         for bad in ["a\rb", "a\nb", "a\tb", "\u{0}", "x\u{7f}", "x\u{85}y"] {
             assert!(single_line(bad).is_err(), "{bad:?}");
         }
-        for good in ["", "Ann O'Neil", "Аня Петрова", "李雷", "emoji 🎉", "a\u{2028}b"] {
+        for good in [
+            "",
+            "Ann O'Neil",
+            "Аня Петрова",
+            "李雷",
+            "emoji 🎉",
+            "a\u{2028}b",
+        ] {
             assert!(single_line(good).is_ok(), "{good:?}");
         }
     }
