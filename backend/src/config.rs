@@ -89,6 +89,11 @@ pub struct Settings {
     pub login_throttle: LoginThrottleSettings,
     /// argon2 hashes running at once (`PASSWORD_HASH_CONCURRENCY`; 0 = one per core).
     pub password_hash_concurrency: usize,
+    /// Account emails (reset, resent verification) per address: at most one per
+    /// `ACCOUNT_EMAIL_INTERVAL_SECS` (60)...
+    pub account_email_interval: Duration,
+    /// ...and `ACCOUNT_EMAILS_PER_HOUR` (5) per hour.
+    pub account_emails_per_hour: u32,
 }
 
 const MIN_JWT_SECRET: usize = 32;
@@ -178,6 +183,8 @@ impl Settings {
                     .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
             },
             password_hash_concurrency: number(&get, "PASSWORD_HASH_CONCURRENCY", 0)?,
+            account_email_interval: secs(&get, "ACCOUNT_EMAIL_INTERVAL_SECS", 60)?,
+            account_emails_per_hour: number(&get, "ACCOUNT_EMAILS_PER_HOUR", 5)?,
         })
     }
 

@@ -1,5 +1,6 @@
 //! The per-address limit on account emails (password reset, resent verification): at
-//! most one per address per minute and five per hour, so nobody can turn Herald into a
+//! most one per address per minute and five per hour (`ACCOUNT_EMAIL_INTERVAL_SECS`,
+//! `ACCOUNT_EMAILS_PER_HOUR`), so nobody can turn Herald into a
 //! mail bomb aimed at someone else's inbox. Requests over the limit still answer 202
 //! (the answer must not depend on the address) and send nothing.
 
@@ -11,20 +12,21 @@ use crate::{
     state::AppState,
 };
 
-const PER_MINUTE: u32 = 1;
-const PER_HOUR: u32 = 5;
-
 /// Counts one email to `address` if both windows allow it; `false` means send nothing.
 /// Both endpoints share the count: the limit protects the inbox, whatever the email.
 pub(super) async fn may_send(state: &AppState, address: &str) -> bool {
     let base = format!("{}:account-email:{}", state.cache.prefix(), hashed(address));
     let limits = [
         Limit::new(
-            format!("{base}:minute"),
-            PER_MINUTE,
-            Duration::from_secs(60),
+            format!("{base}:interval"),
+            1,
+            state.settings.account_email_interval,
         ),
-        Limit::new(format!("{base}:hour"), PER_HOUR, Duration::from_secs(3600)),
+        Limit::new(
+            format!("{base}:hour"),
+            state.settings.account_emails_per_hour,
+            Duration::from_secs(3600),
+        ),
     ];
     match state.throttle.reserve(&state.cache, &limits).await {
         Ok(()) => true,

@@ -12,6 +12,7 @@ mod cli;
 mod clients;
 mod delivery;
 mod errors;
+mod hardening_accounts;
 mod home;
 mod isolation;
 mod mailings;
