@@ -415,13 +415,12 @@ pub async fn confirm_password_reset(
     token: String,
     new_password: String,
 ) -> Result<(), AccountError> {
-    // The length rules first (no database), then the policy with the account's words.
+    // The policy without the account's words first (no database): the account's words
+    // can only make a password weaker, so what fails here fails below too.
     if let Err(e) = Password::parse(&new_password, &[]) {
-        if !matches!(e, crate::domain::password::WeakPassword::Guessable(_)) {
-            let mut f = FieldErrors::new();
-            f.add_coded("password", e.code(), e.to_string());
-            return Err(AccountError::Invalid(f));
-        }
+        let mut f = FieldErrors::new();
+        f.add_coded("password", e.code(), e.to_string());
+        return Err(AccountError::Invalid(f));
     }
     let hash = tokens::hash_token(&token);
     let lookup = hash.clone();

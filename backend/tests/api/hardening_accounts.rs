@@ -75,6 +75,33 @@ async fn forty_parallel_wrong_logins_from_one_ip_reach_the_password_check_at_mos
 }
 
 #[tokio::test]
+async fn a_burst_beyond_hashing_capacity_is_answered_429_never_5xx() {
+    let app = spawn_behind_proxy(&[("PASSWORD_HASH_CONCURRENCY", "1")]).await;
+    // Every attempt from its own IP: no login limit applies, only the hashing bound.
+    let attempts = (0..40).map(|i| {
+        let app = &app;
+        async move {
+            let res = login_from(
+                app,
+                &format!("198.18.0.{i}"),
+                &format!("someone{i}@example.com"),
+                "wrong-password-1",
+            )
+            .await;
+            let status = res.status();
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                assert!(res.headers().contains_key(header::RETRY_AFTER));
+            }
+            status
+        }
+    });
+    let counts = status_counts(&futures_util::future::join_all(attempts).await);
+    let answered = counts.get(&401).copied().unwrap_or(0) + counts.get(&429).copied().unwrap_or(0);
+    assert_eq!(answered, 40, "only 401 and 429: {counts:?}");
+    assert!(counts.get(&429).copied().unwrap_or(0) > 0, "{counts:?}");
+}
+
+#[tokio::test]
 async fn failures_from_one_ip_do_not_lock_the_owner_out_from_another() {
     let app = spawn_behind_proxy(&[]).await;
     let owner = app.signed_up_user().await;
