@@ -549,3 +549,47 @@ impl From<crate::mailings::MailingError> for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_has_a_code_and_422s_have_codes_beside_their_messages() {
+        let p = ApiError::NotFound.to_problem();
+        assert_eq!(p.code.as_deref(), Some("not_found"));
+        assert_eq!(p.error_codes, None);
+
+        let coded = ApiError::Conflict("taken".into()).with_code("email_taken");
+        assert_eq!(coded.status_code(), StatusCode::CONFLICT);
+        let p = coded.to_problem();
+        assert_eq!(p.code.as_deref(), Some("email_taken"));
+        assert_eq!(p.detail.as_deref(), Some("taken"));
+
+        let mut f = FieldErrors::new();
+        f.add_coded("password", "weak_password", "is too easy to guess: ...");
+        let p = ApiError::Validation(f.clone()).to_problem();
+        assert_eq!(p.code.as_deref(), Some("weak_password"));
+        assert_eq!(p.error_codes.unwrap()["password"], vec!["weak_password"]);
+
+        f.add("email", "is not an email address");
+        let p = ApiError::Validation(f).to_problem();
+        assert_eq!(p.code.as_deref(), Some("validation_failed"));
+        let (errors, codes) = (p.errors.unwrap(), p.error_codes.unwrap());
+        assert_eq!(codes["email"], vec![INVALID]);
+        for (field, messages) in &errors {
+            assert_eq!(messages.len(), codes[field].len(), "{field}");
+        }
+    }
+
+    #[test]
+    fn too_many_requests_keeps_retry_after_when_coded() {
+        let res = ApiError::TooManyRequests {
+            retry_after_secs: 7,
+        }
+        .with_code("too_many_requests")
+        .error_response();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(res.headers().get(header::RETRY_AFTER).unwrap(), "7");
+    }
+}
