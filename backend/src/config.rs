@@ -51,11 +51,15 @@ pub struct CacheSettings {
 /// Failed sign-in limits (fixed windows, counted in Redis or in memory).
 #[derive(Clone, Debug)]
 pub struct LoginThrottleSettings {
-    /// Failures allowed per account (lowercased email) within `window`.
-    pub max_failures_per_account: u32,
+    /// Failures allowed per (account, client IP) within `window` (`LOGIN_MAX_FAILURES`).
+    pub max_failures_per_pair: u32,
     /// Failures allowed per client IP within `window`.
     pub max_failures_per_ip: u32,
     pub window: Duration,
+    /// Failures allowed per account from all IPs within `account_window`; over it, only
+    /// IPs that have failed on the account are refused.
+    pub max_failures_per_account: u32,
+    pub account_window: Duration,
     /// Take the client IP from `X-Forwarded-For`/`Forwarded` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
 }
@@ -83,6 +87,13 @@ pub struct Settings {
     pub instance_id: Option<String>,
     pub cache: CacheSettings,
     pub login_throttle: LoginThrottleSettings,
+    /// argon2 hashes running at once (`PASSWORD_HASH_CONCURRENCY`; 0 = one per core).
+    pub password_hash_concurrency: usize,
+    /// Account emails (reset, resent verification) per address: at most one per
+    /// `ACCOUNT_EMAIL_INTERVAL_SECS` (60)...
+    pub account_email_interval: Duration,
+    /// ...and `ACCOUNT_EMAILS_PER_HOUR` (5) per hour.
+    pub account_emails_per_hour: u32,
     pub metrics: MetricsSettings,
 }
 
@@ -173,12 +184,17 @@ impl Settings {
                 key_prefix: get("REDIS_KEY_PREFIX").unwrap_or_else(|| "herald".into()),
             },
             login_throttle: LoginThrottleSettings {
-                max_failures_per_account: number(&get, "LOGIN_MAX_FAILURES", 5)?,
+                max_failures_per_pair: number(&get, "LOGIN_MAX_FAILURES", 5)?,
                 max_failures_per_ip: number(&get, "LOGIN_MAX_FAILURES_PER_IP", 20)?,
                 window: secs(&get, "LOGIN_FAILURE_WINDOW_SECS", 15 * 60)?,
+                max_failures_per_account: number(&get, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 100)?,
+                account_window: secs(&get, "LOGIN_ACCOUNT_WINDOW_SECS", 3600)?,
                 trust_forwarded_for: get("TRUST_FORWARDED_FOR")
                     .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
             },
+            password_hash_concurrency: number(&get, "PASSWORD_HASH_CONCURRENCY", 0)?,
+            account_email_interval: secs(&get, "ACCOUNT_EMAIL_INTERVAL_SECS", 60)?,
+            account_emails_per_hour: number(&get, "ACCOUNT_EMAILS_PER_HOUR", 5)?,
             metrics: MetricsSettings {
                 token: get("METRICS_TOKEN").map(SecretString::from),
                 bind: get("METRICS_BIND"),

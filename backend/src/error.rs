@@ -8,6 +8,13 @@
 //!   exhaustion or lost connection -> 503, anything else -> 500.
 //! - 4xx bodies explain the problem; 5xx bodies are opaque ("internal error") and the
 //!   cause chain goes to the log, so nothing internal leaks to callers.
+//! - Every problem carries a snake_case `code` (the kind of problem; stable, for
+//!   clients to branch on): the status's default (`not_found`, `conflict`,
+//!   `too_many_requests`...) unless the error names a more specific one with
+//!   [`ApiError::with_code`] (`email_taken`, `invalid_credentials`...). A 422 also carries
+//!   `error_codes`, per field, parallel to `errors` (`length`, `control_character`,
+//!   `weak_password`; `invalid` when the rule has no code of its own), and its `code` is
+//!   the one code all its field errors share, else `validation_failed`.
 //! - Extractor failures (bad JSON, wrong content type, bad path or query) are 4xx via
 //!   the handlers installed by [`json_config`], [`path_config`] and [`query_config`].
 
@@ -25,17 +32,47 @@ use crate::db::DbError;
 /// The media type of every error answer.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// Field name -> messages, the body of a 422.
+/// Field name -> messages, the body of a 422, with a machine-readable code beside every
+/// message (`error_codes` in the answer).
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct FieldErrors(BTreeMap<String, Vec<String>>);
+pub struct FieldErrors(BTreeMap<String, Vec<FieldError>>);
+
+/// One message about one field.
+#[derive(Debug, Clone, PartialEq)]
+struct FieldError {
+    code: String,
+    message: String,
+}
+
+/// The code of a field error recorded without one.
+pub const INVALID: &str = "invalid";
+
+/// An error that knows its machine-readable code (for [`FieldErrors::check_coded`]).
+pub trait ErrorCode {
+    fn code(&self) -> &'static str;
+}
 
 impl FieldErrors {
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Records a message with the generic code `invalid`.
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.entry(field.into()).or_default().push(message.into());
+        self.add_coded(field, INVALID, message);
+    }
+
+    /// Records a message with its machine-readable code.
+    pub fn add_coded(
+        &mut self,
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.0.entry(field.into()).or_default().push(FieldError {
+            code: code.into(),
+            message: message.into(),
+        });
     }
 
     /// Records the error of a parse, if any, and passes the value through.
@@ -43,7 +80,18 @@ impl FieldErrors {
         r.map_err(|e| self.add(field, e.to_string())).ok()
     }
 
-    /// Merges the messages of a `validator` derive.
+    /// [`check`](Self::check) for errors that carry their own code.
+    pub fn check_coded<T, E: std::fmt::Display + ErrorCode>(
+        &mut self,
+        field: &str,
+        r: Result<T, E>,
+    ) -> Option<T> {
+        r.map_err(|e| self.add_coded(field, e.code(), e.to_string()))
+            .ok()
+    }
+
+    /// Merges the messages of a `validator` derive; the validator's code (`length`,
+    /// `control_character`...) becomes the field's code.
     pub fn merge_validator(&mut self, result: Result<(), validator::ValidationErrors>) {
         if let Err(errors) = result {
             for (field, errs) in errors.field_errors() {
@@ -53,7 +101,7 @@ impl FieldErrors {
                         .as_ref()
                         .map(|m| m.to_string())
                         .unwrap_or_else(|| e.code.to_string());
-                    self.add(field.to_string(), msg);
+                    self.add_coded(field.to_string(), e.code.to_string(), msg);
                 }
             }
         }
@@ -61,6 +109,11 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Whether `field` has an error.
+    pub fn contains(&self, field: &str) -> bool {
+        self.0.contains_key(field)
     }
 
     /// `Ok(())` when nothing was recorded, else the 422.
@@ -76,6 +129,47 @@ impl FieldErrors {
         let mut e = FieldErrors::new();
         e.add(field, message);
         ApiError::Validation(e)
+    }
+
+    fn messages(&self) -> BTreeMap<String, Vec<String>> {
+        self.0
+            .iter()
+            .map(|(f, es)| (f.clone(), es.iter().map(|e| e.message.clone()).collect()))
+            .collect()
+    }
+
+    fn codes(&self) -> BTreeMap<String, Vec<String>> {
+        self.0
+            .iter()
+            .map(|(f, es)| (f.clone(), es.iter().map(|e| e.code.clone()).collect()))
+            .collect()
+    }
+
+    /// The answer's top-level code: the one specific code when every field error shares
+    /// it (a lone weak password says `weak_password`), else `validation_failed`.
+    fn top_code(&self) -> String {
+        let mut codes = self.0.values().flatten().map(|e| e.code.as_str());
+        match codes.next() {
+            Some(first) if first != INVALID && codes.all(|c| c == first) => first.to_owned(),
+            _ => "validation_failed".to_owned(),
+        }
+    }
+}
+
+/// `field: message; field: message` (for command-line tools).
+impl std::fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut first = true;
+        for (field, errors) in &self.0 {
+            for e in errors {
+                if !first {
+                    f.write_str("; ")?;
+                }
+                first = false;
+                write!(f, "{field}: {}", e.message)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -103,6 +197,10 @@ pub enum ApiError {
     Unavailable(String),
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
+    /// Any of the above with a more specific machine-readable `code` than its default
+    /// (`email_taken` rather than `conflict`); see [`ApiError::with_code`].
+    #[error("{1}")]
+    Coded(&'static str, Box<ApiError>),
 }
 
 impl ApiError {
@@ -110,8 +208,27 @@ impl ApiError {
         ApiError::Internal(e.into())
     }
 
+    /// The same answer with a specific `code` (snake_case, stable: clients branch on it).
+    pub fn with_code(self, code: &'static str) -> Self {
+        match self {
+            ApiError::Coded(_, inner) => ApiError::Coded(code, inner),
+            other => ApiError::Coded(code, Box::new(other)),
+        }
+    }
+
+    /// The machine-readable `code` of the answer.
+    pub fn code(&self) -> String {
+        match self {
+            ApiError::Coded(code, _) => (*code).to_owned(),
+            ApiError::Validation(f) => f.top_code(),
+            ApiError::Internal(_) => "internal".into(),
+            other => code_for_status(other.status_code()).to_owned(),
+        }
+    }
+
     fn title(&self) -> &'static str {
         match self {
+            ApiError::Coded(_, inner) => inner.title(),
             ApiError::BadRequest(_) => "Bad request",
             ApiError::Unauthorized(_) => "Unauthorized",
             ApiError::Forbidden(_) => "Forbidden",
@@ -128,6 +245,7 @@ impl ApiError {
 
     fn detail(&self) -> Option<String> {
         match self {
+            ApiError::Coded(_, inner) => inner.detail(),
             ApiError::BadRequest(d)
             | ApiError::Unauthorized(d)
             | ApiError::Forbidden(d)
@@ -155,17 +273,57 @@ impl ApiError {
             title: self.title().into(),
             status: self.status_code().as_u16(),
             detail: self.detail(),
-            errors: match self {
-                ApiError::Validation(f) => Some(f.0.clone()),
-                _ => None,
-            },
+            errors: self.field_errors().map(FieldErrors::messages),
+            code: Some(self.code()),
+            error_codes: self.field_errors().map(FieldErrors::codes),
         }
+    }
+
+    fn field_errors(&self) -> Option<&FieldErrors> {
+        match self {
+            ApiError::Validation(f) => Some(f),
+            ApiError::Coded(_, inner) => inner.field_errors(),
+            _ => None,
+        }
+    }
+
+    /// The inner error of a [`ApiError::Coded`], else itself.
+    fn plain(&self) -> &ApiError {
+        match self {
+            ApiError::Coded(_, inner) => inner.plain(),
+            other => other,
+        }
+    }
+}
+
+/// The default `code` of an answer with this status (also for actix's own errors).
+fn code_for_status(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        406 => "not_acceptable",
+        408 => "request_timeout",
+        409 => "conflict",
+        411 => "length_required",
+        413 => "payload_too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
+        422 => "validation_failed",
+        429 => "too_many_requests",
+        431 => "headers_too_large",
+        503 => "unavailable",
+        s if s >= 500 => "internal",
+        _ => "error",
     }
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
+            ApiError::Coded(_, inner) => inner.status_code(),
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -181,17 +339,17 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        match self {
+        match self.plain() {
             ApiError::Internal(e) => tracing::error!(error = ?e, "internal error"),
             ApiError::Unavailable(e) => tracing::warn!(error = %e, "dependency unavailable"),
             _ => {}
         }
         let mut res = HttpResponse::build(self.status_code());
         res.content_type(PROBLEM_JSON);
-        if let ApiError::TooManyRequests { retry_after_secs } = self {
+        if let ApiError::TooManyRequests { retry_after_secs } = self.plain() {
             res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
-        if let ApiError::Unauthorized(_) = self {
+        if let ApiError::Unauthorized(_) = self.plain() {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
         res.json(self.to_problem())
@@ -204,7 +362,12 @@ impl From<DbError> for ApiError {
         match e {
             DbError::Query(E::NotFound) => ApiError::NotFound,
             DbError::Query(E::DatabaseError(K::UniqueViolation, info)) => {
-                ApiError::Conflict(conflict_detail(info.constraint_name(), "already exists"))
+                let conflict =
+                    ApiError::Conflict(conflict_detail(info.constraint_name(), "already exists"));
+                match info.constraint_name() {
+                    Some("users_email_key") => conflict.with_code("email_taken"),
+                    _ => conflict,
+                }
             }
             DbError::Query(E::DatabaseError(K::ForeignKeyViolation, info)) => {
                 ApiError::Conflict(conflict_detail(info.constraint_name(), "is still in use"))
@@ -300,11 +463,24 @@ impl From<crate::accounts::AccountError> for ApiError {
         use crate::accounts::AccountError as A;
         match e {
             A::Invalid(fields) => ApiError::Validation(fields),
-            A::EmailTaken => ApiError::Conflict(e.to_string()),
-            A::InvalidCredentials | A::BadRefreshToken => ApiError::Unauthorized(e.to_string()),
-            A::NotVerified | A::Blocked => ApiError::Forbidden(e.to_string()),
-            A::BadToken => ApiError::BadRequest(e.to_string()),
+            A::EmailTaken => ApiError::Conflict(e.to_string()).with_code("email_taken"),
+            A::InvalidCredentials => {
+                ApiError::Unauthorized(e.to_string()).with_code("invalid_credentials")
+            }
+            A::BadRefreshToken => {
+                ApiError::Unauthorized(e.to_string()).with_code("invalid_refresh_token")
+            }
+            A::NotVerified => ApiError::Forbidden(e.to_string()).with_code("email_not_verified"),
+            A::Blocked => ApiError::Forbidden(e.to_string()).with_code("account_blocked"),
+            A::BadToken => ApiError::BadRequest(e.to_string()).with_code("invalid_token"),
+            A::TooManyRequests { retry_after_secs } => {
+                ApiError::TooManyRequests { retry_after_secs }
+            }
             A::Db(db) => db.into(),
+            // Hashing at capacity is load, not a fault: the client may retry shortly.
+            A::Password(crate::auth::password::PasswordError::Busy) => ApiError::TooManyRequests {
+                retry_after_secs: 1,
+            },
             A::Password(p) => ApiError::internal(p),
             A::Jwt(j) => ApiError::internal(j),
         }
@@ -332,6 +508,8 @@ pub fn problem_for_bare_errors<B: actix_web::body::MessageBody + 'static>(
                 status: status.as_u16(),
                 detail: None,
                 errors: None,
+                code: Some(code_for_status(status).into()),
+                error_codes: None,
             };
             let (req, old) = res.into_parts();
             let mut new = HttpResponse::build(status);
@@ -369,5 +547,49 @@ impl From<crate::mailings::MailingError> for ApiError {
             M::Conflict(why) => ApiError::Conflict(why),
             M::Db(db) => db.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_has_a_code_and_422s_have_codes_beside_their_messages() {
+        let p = ApiError::NotFound.to_problem();
+        assert_eq!(p.code.as_deref(), Some("not_found"));
+        assert_eq!(p.error_codes, None);
+
+        let coded = ApiError::Conflict("taken".into()).with_code("email_taken");
+        assert_eq!(coded.status_code(), StatusCode::CONFLICT);
+        let p = coded.to_problem();
+        assert_eq!(p.code.as_deref(), Some("email_taken"));
+        assert_eq!(p.detail.as_deref(), Some("taken"));
+
+        let mut f = FieldErrors::new();
+        f.add_coded("password", "weak_password", "is too easy to guess: ...");
+        let p = ApiError::Validation(f.clone()).to_problem();
+        assert_eq!(p.code.as_deref(), Some("weak_password"));
+        assert_eq!(p.error_codes.unwrap()["password"], vec!["weak_password"]);
+
+        f.add("email", "is not an email address");
+        let p = ApiError::Validation(f).to_problem();
+        assert_eq!(p.code.as_deref(), Some("validation_failed"));
+        let (errors, codes) = (p.errors.unwrap(), p.error_codes.unwrap());
+        assert_eq!(codes["email"], vec![INVALID]);
+        for (field, messages) in &errors {
+            assert_eq!(messages.len(), codes[field].len(), "{field}");
+        }
+    }
+
+    #[test]
+    fn too_many_requests_keeps_retry_after_when_coded() {
+        let res = ApiError::TooManyRequests {
+            retry_after_secs: 7,
+        }
+        .with_code("too_many_requests")
+        .error_response();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(res.headers().get(header::RETRY_AFTER).unwrap(), "7");
     }
 }

@@ -107,8 +107,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let user = accounts::create_admin(&state, &email, &password)
                 .await
                 .map_err(|e| match e {
+                    // Exits 2 naming each refused field, e.g. a guessable password and why.
                     accounts::AccountError::Invalid(fields) => {
-                        anyhow::anyhow!("invalid input: {fields:?}")
+                        anyhow::anyhow!("invalid input: {fields}")
                     }
                     other => other.into(),
                 })?;

@@ -10,7 +10,10 @@
 //!   [`email_sent`], [`email_failed`], [`set_deliveries_pending`],
 //!   [`set_smtp_circuit_open`]. `herald_deliveries_pending` is also refreshed from the
 //!   database on every scrape, so it is right even when no engine runs in this process;
-//! - cache hits, misses and Redis errors; refused (throttled) sign-ins.
+//! - cache hits, misses and Redis errors; refused (throttled) sign-ins;
+//! - argon2 work: `herald_password_checks_total{result="hashed"|"refused"}` (refused:
+//!   the bounded hashing queue was full, answered 429);
+//! - account emails (reset, verification) not sent because of their per-address limit.
 //!
 //! The engine-facing functions are cheap (an atomic add) and never fail.
 
@@ -36,6 +39,8 @@ struct Metrics {
     smtp_circuit_open: IntGauge,
     cache_requests: IntCounterVec,
     logins_throttled: IntCounter,
+    password_checks: IntCounterVec,
+    account_emails_suppressed: IntCounter,
 }
 
 fn register<C: prometheus::core::Collector + Clone + 'static>(registry: &Registry, c: C) -> C {
@@ -122,6 +127,25 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
             )
             .expect("valid metric"),
         ),
+        password_checks: register(
+            r,
+            IntCounterVec::new(
+                Opts::new(
+                    "herald_password_checks_total",
+                    "argon2 hashes and verifications run (hashed) or refused for lack of capacity",
+                ),
+                &["result"],
+            )
+            .expect("valid metric"),
+        ),
+        account_emails_suppressed: register(
+            r,
+            IntCounter::new(
+                "herald_account_emails_suppressed_total",
+                "Reset and verification emails not sent: per-address limit reached",
+            )
+            .expect("valid metric"),
+        ),
         registry,
     }
 });
@@ -160,6 +184,21 @@ pub(crate) fn cache_error() {
 
 pub(crate) fn login_throttled() {
     METRICS.logins_throttled.inc();
+}
+
+pub(crate) fn password_hashed() {
+    METRICS.password_checks.with_label_values(&["hashed"]).inc();
+}
+
+pub(crate) fn password_check_refused() {
+    METRICS
+        .password_checks
+        .with_label_values(&["refused"])
+        .inc();
+}
+
+pub(crate) fn account_email_suppressed() {
+    METRICS.account_emails_suppressed.inc();
 }
 
 /// Every metric in the Prometheus text exposition format.

@@ -62,6 +62,7 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
     let mailer = Mailer::new(&settings.mail)?;
     let jwt = JwtKeys::new(settings.jwt_secret_bytes(), settings.access_token_ttl);
     let cache = Cache::new(redis.clone(), &settings.cache);
+    let hashing = crate::auth::password::Hashing::new(settings.password_hash_concurrency);
     Ok(AppState {
         settings: Arc::new(settings),
         db: pool,
@@ -71,6 +72,7 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
         engine_wakeup: Default::default(),
         cache,
         throttle: LoginThrottle::new(),
+        hashing,
     })
 }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::{
-    auth::{jwt::JwtKeys, throttle::LoginThrottle},
+    auth::{jwt::JwtKeys, password::Hashing, throttle::LoginThrottle},
     cache::Cache,
     config::Settings,
     db::DbPool,
@@ -24,4 +24,6 @@ pub struct AppState {
     pub cache: Cache,
     /// Failed sign-in counters (Redis, or memory without it).
     pub throttle: LoginThrottle,
+    /// The bound on concurrent argon2 work (see `auth::password`).
+    pub hashing: Hashing,
 }

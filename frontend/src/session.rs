@@ -1,6 +1,7 @@
 //! Who is signed in: a context the whole app reads.
 //!
-//! On start, a stored token pair is checked with `GET /me`. Pages behind sign-in are
+//! On start, a stored access token is checked with `GET /me` (renewed through the
+//! server's HttpOnly refresh cookie when it has expired; no refresh token is stored here). Pages behind sign-in are
 //! wrapped in [`RequireAuth`]. When `services::api` loses the session (the refresh token
 //! is refused: expired, revoked, or the account was blocked) the state becomes
 //! `SignedOut { expired: true }`, `RequireAuth` sends the reader to the sign-in page and

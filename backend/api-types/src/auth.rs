@@ -62,7 +62,8 @@ pub struct LoginRequest {
 pub struct TokenPair {
     /// Short-lived JWT for `Authorization: Bearer`.
     pub access_token: String,
-    /// Opaque, single-use token for `/auth/refresh`; rotated on every use.
+    /// Opaque, single-use token for `/auth/refresh`; rotated on every use. Also set as
+    /// the `herald_refresh` cookie (HttpOnly, SameSite=Strict, Path=/api/v1/auth).
     pub refresh_token: String,
     /// Always `Bearer`.
     pub token_type: String,
@@ -71,11 +72,13 @@ pub struct TokenPair {
 }
 
 /// A refresh token to rotate or revoke.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
-    /// The refresh token from the last token pair.
-    pub refresh_token: String,
+    /// The refresh token from the last token pair. Optional: without it the
+    /// `herald_refresh` cookie (set by login and refresh) is used; send `{}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
 }
 
 /// Completing a password reset.

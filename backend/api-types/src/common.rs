@@ -19,6 +19,15 @@ pub struct Problem {
     /// Field name -> messages; present on 422 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<BTreeMap<String, Vec<String>>>,
+    /// Machine-readable kind of problem, snake_case and stable (e.g. `email_taken`,
+    /// `weak_password`, `invalid_credentials`, `too_many_requests`, `validation_failed`,
+    /// `not_found`); clients branch on this, never on `title` or `detail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Field name -> machine-readable codes, parallel to `errors` (same fields, same
+    /// order; e.g. `length`, `control_character`, `weak_password`); present on 422 only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_codes: Option<BTreeMap<String, Vec<String>>>,
 }
 
 /// One page of a list.

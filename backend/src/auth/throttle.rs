@@ -1,21 +1,21 @@
-//! Failed sign-in throttling, per account and per client IP.
+//! Fixed-window counters for rate limits on account workflows (failed sign-ins, account
+//! emails). Only counting lives here; what is counted and what a limit means is the
+//! accounts service's policy (`accounts::login`, `accounts` emails).
 //!
-//! Fixed windows: the first failure opens a window of `LOGIN_FAILURE_WINDOW_SECS`; when
-//! `LOGIN_MAX_FAILURES` failures for one account (its lowercased email), or
-//! `LOGIN_MAX_FAILURES_PER_IP` for one IP, have been counted in the window, further
-//! sign-ins for it answer 429 with `Retry-After` (the seconds left in the window) without
-//! even checking the password. A successful sign-in clears the account's counter (not the
-//! IP's: one good password must not launder a guessing IP).
+//! A window opens with the first hit on a key and lasts its `window`; hits in it are
+//! counted; when it ends the key is gone.
 //!
-//! Only wrong credentials count (401). A right password for a blocked or unverified
-//! account is not a guess and counts nothing.
+//! [`Counters::reserve`] is check-and-count in one atomic step: either every key is under
+//! its limit and each is incremented, or nothing is incremented and the answer is the
+//! seconds until the window that refused closes. Counting *before* the guarded work (an
+//! argon2 hash, an email) means a burst of parallel requests cannot overshoot a limit:
+//! with a limit of 20, 40 parallel requests get 20 reservations and 20 refusals. Work
+//! that turns out not to deserve counting (a right password) gives its reservation back
+//! with [`Counters::give_back`].
 //!
-//! Counters live in Redis (`SET key 0 EX window NX` + `INCR`, so every instance of Herald
-//! shares them) and fall back to process memory when Redis is unset or failing. Account
-//! keys hold a SHA-256 of the email, not the email.
-//!
-//! The check and the count are not one atomic step: a burst of parallel guesses can
-//! overshoot the limit by the number of requests in flight, never more.
+//! Counters live in Redis (one Lua script per step, so every instance of Herald shares
+//! them and the step is atomic across instances) and fall back to process memory when
+//! Redis is unset or failing. Keys never hold an email in clear: see [`hashed`].
 
 use std::{
     collections::HashMap,
@@ -26,20 +26,61 @@ use std::{
 
 use actix_web::HttpRequest;
 use deadpool_redis::redis;
-use herald_api_types::TokenPair;
 use sha2::{Digest, Sha256};
 
-use crate::{
-    accounts::{self, AccountError},
-    cache::Cache,
-    config::LoginThrottleSettings,
-    error::ApiError,
-    metrics,
-    state::AppState,
-};
+use crate::{cache::Cache, config::LoginThrottleSettings};
 
 /// Memory fallback beyond this many keys drops expired windows first.
 const MEMORY_PRUNE_AT: usize = 10_000;
+
+/// KEYS: counters; ARGV: their limits, then their windows in seconds. Returns 0 when
+/// every counter was under its limit (and all were incremented), else the seconds left
+/// in the window of the first counter at its limit (nothing incremented).
+const RESERVE: &str = r"
+local n = #KEYS
+for i = 1, n do
+  local c = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if c >= tonumber(ARGV[i]) then
+    local ttl = redis.call('TTL', KEYS[i])
+    if ttl < 1 then ttl = 1 end
+    return ttl
+  end
+end
+for i = 1, n do
+  redis.call('SET', KEYS[i], 0, 'EX', ARGV[n + i], 'NX')
+  redis.call('INCR', KEYS[i])
+end
+return 0
+";
+
+/// KEYS: counters to decrement by one; a counter reaching 0 is deleted.
+const GIVE_BACK: &str = r"
+for i = 1, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    if redis.call('DECR', KEYS[i]) <= 0 then redis.call('DEL', KEYS[i]) end
+  end
+end
+return 0
+";
+
+/// One counter and its rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limit {
+    pub key: String,
+    /// Hits allowed in one window.
+    pub max: u32,
+    pub window: Duration,
+}
+
+impl Limit {
+    pub fn new(key: String, max: u32, window: Duration) -> Self {
+        Limit { key, max, window }
+    }
+
+    fn window_secs(&self) -> u64 {
+        self.window.as_secs().max(1)
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Window {
@@ -47,140 +88,159 @@ struct Window {
     ends: Instant,
 }
 
+/// The counters of one Herald instance: Redis through [`Cache`], or memory.
 #[derive(Clone, Default)]
-pub struct LoginThrottle {
+pub struct Counters {
     memory: Arc<Mutex<HashMap<String, Window>>>,
 }
 
-/// What a counter says right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Count {
-    failures: u32,
-    /// Seconds until the window closes.
-    remaining: u64,
-}
+/// Failed sign-ins and account emails are counted with the same machinery.
+pub type LoginThrottle = Counters;
 
-impl LoginThrottle {
+impl Counters {
     pub fn new() -> Self {
         Self::default()
     }
 
-    fn memory_get(&self, key: &str) -> Count {
-        let mut map = self.memory.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        match map.get(key) {
-            Some(w) if w.ends > now => Count {
-                failures: w.count,
-                remaining: w.ends.duration_since(now).as_secs().max(1),
-            },
-            Some(_) => {
-                map.remove(key);
-                Count {
-                    failures: 0,
-                    remaining: 0,
+    /// Counts one hit on every limit if all are under their maximum; else counts nothing
+    /// and answers `Err(seconds until the refusing window closes)` (at least 1).
+    pub async fn reserve(&self, cache: &Cache, limits: &[Limit]) -> Result<(), u64> {
+        if limits.is_empty() {
+            return Ok(());
+        }
+        let from_redis = cache
+            .run("throttle reserve", async |conn| {
+                let mut cmd = redis::cmd("EVAL");
+                cmd.arg(RESERVE).arg(limits.len());
+                for l in limits {
+                    cmd.arg(&l.key);
                 }
-            }
-            None => Count {
-                failures: 0,
-                remaining: 0,
-            },
+                for l in limits {
+                    cmd.arg(l.max);
+                }
+                for l in limits {
+                    cmd.arg(l.window_secs());
+                }
+                cmd.query_async::<i64>(conn).await
+            })
+            .await;
+        match from_redis {
+            Some(0) => Ok(()),
+            Some(wait) => Err(u64::try_from(wait).unwrap_or(1).max(1)),
+            None => self.memory_reserve(limits),
         }
     }
 
-    fn memory_incr(&self, key: &str, window: Duration) {
+    /// Undoes one hit of an earlier [`reserve`](Self::reserve) on each key.
+    pub async fn give_back(&self, cache: &Cache, keys: &[&str]) {
+        if keys.is_empty() {
+            return;
+        }
+        let done = cache
+            .run("throttle give back", async |conn| {
+                let mut cmd = redis::cmd("EVAL");
+                cmd.arg(GIVE_BACK).arg(keys.len());
+                for k in keys {
+                    cmd.arg(*k);
+                }
+                cmd.query_async::<i64>(conn).await
+            })
+            .await;
+        if done.is_none() {
+            self.memory_give_back(keys);
+        }
+    }
+
+    /// Counts one hit without a limit (a marker that something happened in a window).
+    pub async fn hit(&self, cache: &Cache, key: &str, window: Duration) {
+        let limit = Limit::new(key.to_owned(), u32::MAX, window);
+        // Under u32::MAX hits a reservation always succeeds.
+        let _ = self.reserve(cache, std::slice::from_ref(&limit)).await;
+    }
+
+    /// The hits in the current window of `key` (0 without one).
+    pub async fn count(&self, cache: &Cache, key: &str) -> u32 {
+        let from_redis = cache
+            .run("throttle read", async |conn| {
+                redis::cmd("GET")
+                    .arg(key)
+                    .query_async::<Option<i64>>(conn)
+                    .await
+            })
+            .await;
+        match from_redis {
+            Some(v) => u32::try_from(v.unwrap_or(0)).unwrap_or(0),
+            None => self.memory_count(key),
+        }
+    }
+
+    /// Ends the window of `key` at once.
+    pub async fn clear(&self, cache: &Cache, key: &str) {
+        self.memory
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
+        cache
+            .run("throttle clear", async |conn| {
+                redis::cmd("DEL").arg(key).query_async::<()>(conn).await
+            })
+            .await;
+    }
+
+    fn memory_reserve(&self, limits: &[Limit]) -> Result<(), u64> {
         let mut map = self.memory.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         if map.len() >= MEMORY_PRUNE_AT {
             map.retain(|_, w| w.ends > now);
         }
-        let w = map.entry(key.to_owned()).or_insert(Window {
-            count: 0,
-            ends: now + window,
-        });
-        if w.ends <= now {
-            *w = Window {
+        for l in limits {
+            if let Some(w) = map.get(&l.key).filter(|w| w.ends > now) {
+                if w.count >= l.max {
+                    return Err(w.ends.duration_since(now).as_secs().max(1));
+                }
+            }
+        }
+        for l in limits {
+            let w = map.entry(l.key.clone()).or_insert(Window {
                 count: 0,
-                ends: now + window,
-            };
+                ends: now + l.window,
+            });
+            if w.ends <= now {
+                *w = Window {
+                    count: 0,
+                    ends: now + l.window,
+                };
+            }
+            w.count = w.count.saturating_add(1);
         }
-        w.count = w.count.saturating_add(1);
+        Ok(())
     }
 
-    fn memory_clear(&self, key: &str) {
-        self.memory
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(key);
-    }
-
-    async fn counts(&self, cache: &Cache, keys: &[String]) -> Vec<Count> {
-        let from_redis = cache
-            .run("login throttle read", async |conn| {
-                let mut pipe = redis::pipe();
-                for k in keys {
-                    pipe.cmd("GET").arg(k).cmd("TTL").arg(k);
+    fn memory_give_back(&self, keys: &[&str]) {
+        let mut map = self.memory.lock().unwrap_or_else(|p| p.into_inner());
+        for k in keys {
+            if let Some(w) = map.get_mut(*k) {
+                w.count = w.count.saturating_sub(1);
+                if w.count == 0 {
+                    map.remove(*k);
                 }
-                // GET answers nil or a number, TTL a number (negative without a key).
-                pipe.query_async::<Vec<Option<i64>>>(conn).await
-            })
-            .await;
-        match from_redis {
-            Some(values) if values.len() == 2 * keys.len() => values
-                .chunks(2)
-                .map(|pair| Count {
-                    failures: u32::try_from(pair[0].unwrap_or(0)).unwrap_or(u32::MAX),
-                    remaining: u64::try_from(pair[1].unwrap_or(0)).unwrap_or(0).max(1),
-                })
-                .collect(),
-            _ => keys.iter().map(|k| self.memory_get(k)).collect(),
-        }
-    }
-
-    async fn record_failure(&self, cache: &Cache, keys: &[String], window: Duration) {
-        let secs = window.as_secs().max(1);
-        let done = cache
-            .run("login throttle count", async |conn| {
-                let mut pipe = redis::pipe();
-                for k in keys {
-                    pipe.cmd("SET")
-                        .arg(k)
-                        .arg(0)
-                        .arg("EX")
-                        .arg(secs)
-                        .arg("NX")
-                        .ignore()
-                        .cmd("INCR")
-                        .arg(k)
-                        .ignore();
-                }
-                pipe.query_async::<()>(conn).await
-            })
-            .await;
-        if done.is_none() {
-            for k in keys {
-                self.memory_incr(k, window);
             }
         }
     }
 
-    async fn clear(&self, cache: &Cache, key: &str) {
-        self.memory_clear(key);
-        cache
-            .run("login throttle reset", async |conn| {
-                redis::cmd("DEL").arg(key).query_async::<()>(conn).await
-            })
-            .await;
+    fn memory_count(&self, key: &str) -> u32 {
+        let map = self.memory.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key)
+            .filter(|w| w.ends > Instant::now())
+            .map_or(0, |w| w.count)
     }
 }
 
-fn account_key(prefix: &str, email: &str) -> String {
-    let digest = Sha256::digest(email.trim().to_lowercase().as_bytes());
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{prefix}:login:account:{hex}")
-}
-
-fn ip_key(prefix: &str, ip: IpAddr) -> String {
-    format!("{prefix}:login:ip:{ip}")
+/// A short SHA-256 of a lowercased, trimmed identifier (an email): keys name accounts
+/// without storing their address in Redis.
+pub fn hashed(identifier: &str) -> String {
+    let digest = Sha256::digest(identifier.trim().to_lowercase().as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The client's IP: the TCP peer, or the proxy-reported address when configured to
@@ -201,72 +261,46 @@ fn parse_ip(s: &str) -> Option<IpAddr> {
         .or_else(|| s.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
 }
 
-/// [`accounts::login`] behind the throttle.
-pub async fn login(
-    state: &AppState,
-    email: String,
-    password: String,
-    ip: Option<IpAddr>,
-) -> Result<TokenPair, ApiError> {
-    let settings = &state.settings.login_throttle;
-    let prefix = state.cache.prefix();
-    let account = account_key(prefix, &email);
-    let mut keys = vec![account.clone()];
-    let mut limits = vec![settings.max_failures_per_account];
-    if let Some(ip) = ip {
-        keys.push(ip_key(prefix, ip));
-        limits.push(settings.max_failures_per_ip);
-    }
-    let throttle = &state.throttle;
-    let counts = throttle.counts(&state.cache, &keys).await;
-    let retry_after = counts
-        .iter()
-        .zip(&limits)
-        .filter(|(c, limit)| c.failures >= **limit)
-        .map(|(c, _)| c.remaining)
-        .max();
-    if let Some(retry_after_secs) = retry_after {
-        metrics::login_throttled();
-        return Err(ApiError::TooManyRequests { retry_after_secs });
-    }
-    match accounts::login(state, email, password).await {
-        Ok(pair) => {
-            throttle.clear(&state.cache, &account).await;
-            Ok(pair)
-        }
-        Err(AccountError::InvalidCredentials) => {
-            throttle
-                .record_failure(&state.cache, &keys, settings.window)
-                .await;
-            Err(AccountError::InvalidCredentials.into())
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn limit(key: &str, max: u32) -> Limit {
+        Limit::new(key.into(), max, Duration::from_secs(60))
+    }
+
     #[test]
-    fn account_keys_ignore_case_and_hide_the_email() {
-        let a = account_key("herald", "Ann@Example.com ");
-        assert_eq!(a, account_key("herald", "ann@example.com"));
+    fn hashed_ignores_case_and_hides_the_identifier() {
+        let a = hashed("Ann@Example.com ");
+        assert_eq!(a, hashed("ann@example.com"));
         assert!(!a.contains("ann"));
     }
 
     #[test]
-    fn memory_windows_count_and_expire() {
-        let t = LoginThrottle::new();
-        t.memory_incr("k", Duration::from_secs(60));
-        t.memory_incr("k", Duration::from_secs(60));
-        let c = t.memory_get("k");
-        assert_eq!(c.failures, 2);
-        assert!(c.remaining >= 59);
-        t.memory_incr("gone", Duration::ZERO);
-        assert_eq!(t.memory_get("gone").failures, 0);
-        t.memory_clear("k");
-        assert_eq!(t.memory_get("k").failures, 0);
+    fn memory_reservations_stop_at_the_limit_and_count_nothing_when_refused() {
+        let c = Counters::new();
+        let both = [limit("a", 2), limit("b", 3)];
+        assert!(c.memory_reserve(&both).is_ok());
+        assert!(c.memory_reserve(&both).is_ok());
+        let wait = c.memory_reserve(&both).unwrap_err();
+        assert!((1..=60).contains(&wait));
+        // "b" was not counted by the refused reservation.
+        assert_eq!(c.memory_count("b"), 2);
+        c.memory_give_back(&["a"]);
+        assert_eq!(c.memory_count("a"), 1);
+        assert!(c.memory_reserve(&both).is_ok());
+        assert_eq!(c.memory_count("b"), 3);
+    }
+
+    #[test]
+    fn memory_windows_expire() {
+        let c = Counters::new();
+        let gone = Limit::new("gone".into(), 1, Duration::ZERO);
+        assert!(c.memory_reserve(std::slice::from_ref(&gone)).is_ok());
+        assert_eq!(c.memory_count("gone"), 0);
+        assert!(c.memory_reserve(std::slice::from_ref(&gone)).is_ok());
+        c.memory_give_back(&["never-counted"]);
+        assert_eq!(c.memory_count("never-counted"), 0);
     }
 
     #[test]

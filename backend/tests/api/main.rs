@@ -14,6 +14,7 @@ mod delivery;
 mod disabling;
 mod errors;
 mod hardening;
+mod hardening_accounts;
 mod home;
 mod isolation;
 mod mailings;

@@ -1,4 +1,6 @@
-//! Failed sign-ins are limited per account and per client IP, with 429 + Retry-After.
+//! Failed sign-ins are limited per (account, client IP) and per client IP, with 429 +
+//! Retry-After (all requests here come from 127.0.0.1, so "the account" below is the
+//! pair; `hardening_accounts` varies the IP).
 
 use reqwest::StatusCode;
 

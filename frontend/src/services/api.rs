@@ -3,11 +3,15 @@
 //! Every request goes to a path on the page's own origin (`/api/v1/...`, `/health/...`).
 //! Request and response bodies are the backend's own types from `herald-api-types`.
 //!
-//! Authentication: the access and refresh tokens live in `localStorage` (see [`tokens`]);
-//! every authenticated request carries `Authorization: Bearer <access>`. A 401 answer
-//! triggers one silent refresh (`POST /auth/refresh`; concurrent 401s share that one
-//! refresh, since a refresh token is single-use) and the request is retried once with the
-//! new token. When the refresh is refused, the tokens are dropped and the handler set with
+//! Authentication: the short-lived access token lives in `localStorage` (see [`tokens`]);
+//! every authenticated request carries `Authorization: Bearer <access>`. The refresh
+//! token never reaches JavaScript: the server keeps it in the `herald_refresh` cookie
+//! (HttpOnly, SameSite=Strict, Path=/api/v1/auth), which the browser sends along with
+//! `/auth/refresh` and `/auth/logout` (same-origin credentials), so a script injected
+//! into the page cannot steal a long-lived session. A 401 answer triggers one silent
+//! refresh (`POST /auth/refresh`; concurrent 401s share that one refresh, since a
+//! refresh token is single-use) and the request is retried once with the new token.
+//! When the refresh is refused, the token is dropped and the handler set with
 //! [`set_signed_out_handler`] is told, so the app returns to the sign-in page.
 //!
 //! Errors: a non-2xx answer becomes an [`ApiError`]; an RFC 7807
@@ -35,12 +39,14 @@ use crate::i18n::Texts;
 
 // --- Tokens -------------------------------------------------------------------------------
 
-/// The token pair in `localStorage`, so a reload or a second tab stays signed in.
+/// The access token in `localStorage`, so a reload or a second tab stays signed in. The
+/// refresh token is the server's HttpOnly cookie; nothing here can read it.
 pub mod tokens {
     use herald_api_types::TokenPair;
 
     const ACCESS: &str = "herald.access_token";
-    const REFRESH: &str = "herald.refresh_token";
+    /// Where earlier versions kept the refresh token: removed wherever it is found.
+    const LEGACY_REFRESH: &str = "herald.refresh_token";
 
     fn storage() -> Option<web_sys::Storage> {
         web_sys::window()?.local_storage().ok().flatten()
@@ -58,27 +64,24 @@ pub mod tokens {
         get(ACCESS)
     }
 
-    pub fn refresh() -> Option<String> {
-        get(REFRESH)
-    }
-
+    /// Keeps the access token of a fresh pair (its refresh token is in the cookie).
     pub fn store(pair: &TokenPair) {
         if let Some(s) = storage() {
             let _ = s.set_item(ACCESS, &pair.access_token);
-            let _ = s.set_item(REFRESH, &pair.refresh_token);
+            let _ = s.remove_item(LEGACY_REFRESH);
         }
     }
 
     pub fn clear() {
         if let Some(s) = storage() {
             let _ = s.remove_item(ACCESS);
-            let _ = s.remove_item(REFRESH);
+            let _ = s.remove_item(LEGACY_REFRESH);
         }
     }
 
     /// Whether there is a session to resume.
     pub fn present() -> bool {
-        access().is_some() || refresh().is_some()
+        access().is_some()
     }
 }
 
@@ -225,6 +228,8 @@ async fn send_once(
     debug_assert!(path.starts_with('/'), "API paths are origin-relative");
     let mut builder = RequestBuilder::new(path)
         .method(method)
+        // Sends the refresh cookie to /auth/* (it never leaves this origin).
+        .credentials(web_sys::RequestCredentials::SameOrigin)
         .header("Accept", "application/json, application/problem+json");
     if let Some(token) = token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
@@ -273,10 +278,8 @@ async fn refresh_tokens() -> Refresh {
 }
 
 async fn do_refresh() -> Refresh {
-    let Some(refresh_token) = tokens::refresh() else {
-        return Refresh::Refused;
-    };
-    let body = match Body::json(&RefreshRequest { refresh_token }) {
+    // No token in the body: the server takes the HttpOnly cookie.
+    let body = match Body::json(&RefreshRequest::default()) {
         Ok(body) => body,
         Err(e) => return Refresh::Failed(e),
     };
@@ -439,12 +442,11 @@ pub async fn login(body: &LoginRequest) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `POST /auth/logout` (revokes the refresh token), then forgets the pair either way.
+/// `POST /auth/logout` (revokes the cookie's refresh token and clears the cookie), then
+/// forgets the access token either way.
 pub async fn logout() {
-    if let Some(refresh_token) = tokens::refresh() {
-        if let Ok(body) = Body::json(&RefreshRequest { refresh_token }) {
-            let _ = send_public(Method::POST, "/api/v1/auth/logout", body).await;
-        }
+    if let Ok(body) = Body::json(&RefreshRequest::default()) {
+        let _ = send_public(Method::POST, "/api/v1/auth/logout", body).await;
     }
     tokens::clear();
 }

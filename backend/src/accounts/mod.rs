@@ -1,5 +1,14 @@
 //! Account workflows: sign-up, email verification, sign-in, token rotation, password
 //! reset, profile changes. Rules live here; HTTP lives in `routes::auth`.
+//!
+//! Input checks run first, before any database or argon2 work: a bad `full_name` (a
+//! control character) or a weak password is a 422 that costs nothing. Sign-in and its
+//! limits are in [`login`]; the per-address limit on account emails in [`emails`].
+
+mod emails;
+mod login;
+
+pub use login::login;
 
 use chrono::Utc;
 use diesel::Connection;
@@ -43,12 +52,28 @@ pub enum AccountError {
     Password(#[from] password::PasswordError),
     #[error("token signing failed: {0}")]
     Jwt(#[from] jsonwebtoken::errors::Error),
+    #[error("too many requests; try again in {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
 }
 
 impl From<diesel::result::Error> for AccountError {
     fn from(e: diesel::result::Error) -> Self {
         AccountError::Db(DbError::Query(e))
     }
+}
+
+/// The password policy with the account's own words (a password made of one's email or
+/// name is guessable); records the failure under `field`.
+fn check_password(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: &str,
+    email: &str,
+    full_name: &str,
+) -> Option<Password> {
+    Password::parse(raw, &[email, full_name])
+        .map_err(|e| errors.add_coded(field, e.code(), e.to_string()))
+        .ok()
 }
 
 const USER_ROLE: &str = "user";
@@ -58,16 +83,22 @@ pub async fn register(
     input: RegisterRequest,
 ) -> Result<(User, Role), AccountError> {
     let mut errors = FieldErrors::new();
-    let email = errors.check("email", EmailAddress::parse(&input.email));
-    let pw = errors.check("password", Password::parse(&input.password));
     errors.merge_validator(validator::Validate::validate(&input));
+    let email = errors.check("email", EmailAddress::parse(&input.email));
+    let pw = check_password(
+        &mut errors,
+        "password",
+        &input.password,
+        &input.email,
+        &input.full_name,
+    );
     let (Some(email), Some(pw)) = (email, pw) else {
         return Err(AccountError::Invalid(errors));
     };
     if !errors.is_empty() {
         return Err(AccountError::Invalid(errors));
     }
-    let hash = password::hash(pw).await?;
+    let hash = password::hash(&state.hashing, pw).await?;
     let token = tokens::random_token();
     let token_hash = tokens::hash_token(&token);
     let ttl = state.settings.verification_token_ttl;
@@ -194,8 +225,22 @@ pub async fn verify_email(state: &AppState, token: String) -> Result<(), Account
     .await
 }
 
-/// Always succeeds from the caller's view, whether or not the account exists.
-pub async fn resend_verification(state: &AppState, email: String) -> Result<(), AccountError> {
+/// Sends a fresh verification link if the account exists and is unconfirmed. Answers at
+/// once, whatever the address: the lookup and the email happen off the request path (so
+/// known and unknown addresses take the same time), within the per-address email limit.
+pub fn resend_verification(state: &AppState, email: String) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        if !emails::may_send(&state, &email).await {
+            return;
+        }
+        if let Err(e) = resend_verification_now(&state, email).await {
+            tracing::warn!(error = %e, "verification email not resent");
+        }
+    });
+}
+
+async fn resend_verification_now(state: &AppState, email: String) -> Result<(), AccountError> {
     let ttl = state.settings.verification_token_ttl;
     let token = tokens::random_token();
     let hash = tokens::hash_token(&token);
@@ -220,7 +265,8 @@ pub async fn resend_verification(state: &AppState, email: String) -> Result<(), 
     Ok(())
 }
 
-pub async fn login(
+/// Checks the credentials and issues a pair; [`login`] puts the limits around it.
+async fn authenticate(
     state: &AppState,
     email: String,
     candidate: String,
@@ -231,7 +277,7 @@ pub async fn login(
     .await?;
     let stored = found.as_ref().map(|(u, _)| u.password_hash.clone());
     // Runs the same argon2 work whether or not the account exists.
-    let ok = password::verify(stored, candidate).await?;
+    let ok = password::verify(&state.hashing, stored, candidate).await?;
     let Some((user, _)) = found.filter(|_| ok) else {
         return Err(AccountError::InvalidCredentials);
     };
@@ -299,26 +345,57 @@ pub async fn refresh(state: &AppState, token: String) -> Result<TokenPair, Accou
     issue_pair(state, user_id, family).await
 }
 
+/// Revokes a refresh token. A token that was already rotated (used) is a leaked copy
+/// or a stale tab: like reuse at `/auth/refresh`, it revokes its whole family, so the
+/// login it came from ends everywhere. Unknown tokens change nothing; the answer is the
+/// same either way.
 pub async fn logout(state: &AppState, token: String) -> Result<(), AccountError> {
     let hash = tokens::hash_token(&token);
     db::run_blocking(&state.db, move |conn| {
-        db::tokens::consume(conn, TokenKind::Refresh, &hash)
-            .map(|_| ())
-            .map_err(AccountError::from)
+        conn.transaction(|conn| {
+            if db::tokens::consume(conn, TokenKind::Refresh, &hash)?.is_none() {
+                if let Some(spent) = db::tokens::find(conn, TokenKind::Refresh, &hash)? {
+                    if let (Some(_), Some(family)) = (spent.used_at, spent.family_id) {
+                        tracing::warn!(user = %spent.user_id, "logout with a rotated refresh token: revoking its family");
+                        db::tokens::revoke_family(conn, family)?;
+                    }
+                }
+            }
+            Ok(())
+        })
     })
     .await
 }
 
-pub async fn request_password_reset(state: &AppState, email: String) -> Result<(), AccountError> {
+/// Emails a reset link if the account exists. Answers at once, whatever the address:
+/// the lookup and the email happen off the request path, within the per-address email
+/// limit. A new link revokes the older ones.
+pub fn request_password_reset(state: &AppState, email: String) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        if !emails::may_send(&state, &email).await {
+            return;
+        }
+        if let Err(e) = request_password_reset_now(&state, email).await {
+            tracing::warn!(error = %e, "password reset email not sent");
+        }
+    });
+}
+
+async fn request_password_reset_now(state: &AppState, email: String) -> Result<(), AccountError> {
     let ttl = state.settings.reset_token_ttl;
     let token = tokens::random_token();
     let hash = tokens::hash_token(&token);
     let user = db::run_blocking(&state.db, move |conn| {
-        let Some((user, _)) = db::users::find_by_email(conn, &email)? else {
-            return Ok(None);
-        };
-        insert_token(conn, user.id, TokenKind::PasswordReset, &hash, None, ttl)?;
-        Ok::<_, AccountError>(Some(user))
+        conn.transaction(|conn| {
+            let Some((user, _)) = db::users::find_by_email(conn, &email)? else {
+                return Ok(None);
+            };
+            // Only the newest link works: a mailbox holding many is no weaker than one.
+            db::tokens::revoke_all(conn, user.id, TokenKind::PasswordReset)?;
+            insert_token(conn, user.id, TokenKind::PasswordReset, &hash, None, ttl)?;
+            Ok::<_, AccountError>(Some(user))
+        })
     })
     .await?;
     if let Some(user) = user {
@@ -338,13 +415,34 @@ pub async fn confirm_password_reset(
     token: String,
     new_password: String,
 ) -> Result<(), AccountError> {
-    let pw = Password::parse(&new_password).map_err(|e| {
+    // The policy without the account's words first (no database): the account's words
+    // can only make a password weaker, so what fails here fails below too.
+    if let Err(e) = Password::parse(&new_password, &[]) {
         let mut f = FieldErrors::new();
-        f.add("password", e.to_string());
-        AccountError::Invalid(f)
-    })?;
-    let new_hash = password::hash(pw).await?;
+        f.add_coded("password", e.code(), e.to_string());
+        return Err(AccountError::Invalid(f));
+    }
     let hash = tokens::hash_token(&token);
+    let lookup = hash.clone();
+    let user = db::run_blocking(&state.db, move |conn| {
+        // Only a look: the token is consumed below, with the password change.
+        let t = db::tokens::find(conn, TokenKind::PasswordReset, &lookup)?
+            .filter(|t| t.used_at.is_none() && t.expires_at > Utc::now())
+            .ok_or(AccountError::BadToken)?;
+        Ok::<_, AccountError>(db::users::find_with_role(conn, t.user_id)?.0)
+    })
+    .await?;
+    let mut errors = FieldErrors::new();
+    let Some(pw) = check_password(
+        &mut errors,
+        "password",
+        &new_password,
+        &user.email,
+        &user.full_name,
+    ) else {
+        return Err(AccountError::Invalid(errors));
+    };
+    let new_hash = password::hash(&state.hashing, pw).await?;
     db::run_blocking(&state.db, move |conn| {
         conn.transaction(|conn| {
             let t = db::tokens::consume(conn, TokenKind::PasswordReset, &hash)?
@@ -373,32 +471,32 @@ pub async fn update_me(
 ) -> Result<(User, Role), AccountError> {
     let mut errors = FieldErrors::new();
     errors.merge_validator(validator::Validate::validate(&input));
-    let new_password = match (&input.new_password, &input.current_password) {
-        (Some(new), Some(_)) => errors.check("new_password", Password::parse(new)),
-        (Some(_), None) => {
-            errors.add("current_password", "is required to change the password");
-            None
-        }
-        (None, _) => None,
-    };
+    if input.new_password.is_some() && input.current_password.is_none() {
+        errors.add("current_password", "is required to change the password");
+    }
     if !errors.is_empty() {
         return Err(AccountError::Invalid(errors));
     }
     let mut changes = UserChanges {
-        full_name: input.full_name.map(|n| n.trim().to_owned()),
+        full_name: input.full_name.clone().map(|n| n.trim().to_owned()),
         ..Default::default()
     };
-    if let (Some(new), Some(current)) = (new_password, input.current_password) {
+    if let (Some(new), Some(current)) = (input.new_password, input.current_password) {
         let (user, _) = db::run_blocking(&state.db, move |conn| {
             db::users::find_with_role(conn, user_id).map_err(DbError::from)
         })
         .await?;
-        if !password::verify(Some(user.password_hash), current).await? {
+        // The policy before the (costly) check of the current password.
+        let name = input.full_name.as_deref().unwrap_or(&user.full_name);
+        let Some(new) = check_password(&mut errors, "new_password", &new, &user.email, name) else {
+            return Err(AccountError::Invalid(errors));
+        };
+        if !password::verify(&state.hashing, Some(user.password_hash), current).await? {
             let mut f = FieldErrors::new();
-            f.add("current_password", "is incorrect");
+            f.add_coded("current_password", "incorrect", "is incorrect");
             return Err(AccountError::Invalid(f));
         }
-        changes.password_hash = Some(password::hash(new).await?);
+        changes.password_hash = Some(password::hash(&state.hashing, new).await?);
     }
     let password_changed = changes.password_hash.is_some();
     db::run_blocking(&state.db, move |conn| {
@@ -422,12 +520,12 @@ pub async fn create_admin(
     password: &str,
 ) -> Result<User, AccountError> {
     let mut errors = FieldErrors::new();
-    let email = errors.check("email", EmailAddress::parse(email));
-    let pw = errors.check("password", Password::parse(password));
-    let (Some(email), Some(pw)) = (email, pw) else {
+    let parsed = errors.check("email", EmailAddress::parse(email));
+    let pw = check_password(&mut errors, "password", password, email, "Administrator");
+    let (Some(email), Some(pw)) = (parsed, pw) else {
         return Err(AccountError::Invalid(errors));
     };
-    let hash = password::hash(pw).await?;
+    let hash = password::hash(&state.hashing, pw).await?;
     db::run_blocking(&state.db, move |conn| {
         conn.transaction(|conn| {
             let admin = db::users::role_by_name(conn, "admin")?;
