@@ -473,6 +473,14 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
         .await;
     b.shot("02-register-error").await;
     b.fill("#password", PASSWORD).await;
+    // The password can be shown while typing, and hidden again.
+    let kind = "return document.querySelector('#password').type;";
+    assert_eq!(b.js(kind, vec![]).await, json!("password"));
+    b.click("#password-reveal").await;
+    assert_eq!(b.js(kind, vec![]).await, json!("text"));
+    b.wait_text("#password-reveal", "Hide").await;
+    b.click("#password-reveal").await;
+    assert_eq!(b.js(kind, vec![]).await, json!("password"));
     b.enter("#password").await;
     b.wait_text("#register-done", &email).await;
 

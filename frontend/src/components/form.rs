@@ -108,6 +108,15 @@ pub fn Field(props: &FieldProps) -> Html {
     let described = (!described.is_empty()).then(|| described.join(" "));
     let invalid = props.error.as_ref().map(|_| "true");
     let oninput = on_input_value(props.oninput.clone());
+    // Password fields get a Show/Hide switch: typing a long passphrase blind is how
+    // people end up with a short one.
+    let is_password = props.kind == "password";
+    let revealed = use_state(|| false);
+    let kind = if is_password && *revealed {
+        AttrValue::Static("text")
+    } else {
+        props.kind.clone()
+    };
     let control = match props.rows {
         Some(rows) => html! {
             <textarea
@@ -127,7 +136,7 @@ pub fn Field(props: &FieldProps) -> Html {
             <input
                 id={id.clone()}
                 ref={node}
-                type={props.kind.clone()}
+                type={kind}
                 value={props.value.clone()}
                 {oninput}
                 required={props.required}
@@ -141,13 +150,25 @@ pub fn Field(props: &FieldProps) -> Html {
     };
     html! {
         <div class={classes!("field", props.error.is_some().then_some("has-error"), props.class.clone())}>
-            <label for={id}>
+            <label for={id.clone()}>
                 { props.label.clone() }
                 if props.optional {
                     <span class="label-note">{ format!(" ({})", i18n.t().optional) }</span>
                 }
             </label>
-            { control }
+            if is_password {
+                <div class="password-box">
+                    { control }
+                    <button type="button" class="button button-ghost button-small reveal"
+                        id={format!("{id}-reveal")} aria-controls={id.clone()}
+                        aria-pressed={if *revealed { "true" } else { "false" }}
+                        onclick={{ let r = revealed.clone(); Callback::from(move |_: MouseEvent| r.set(!*r)) }}>
+                        { if *revealed { i18n.t().password_hide } else { i18n.t().password_show } }
+                    </button>
+                </div>
+            } else {
+                { control }
+            }
             if let Some(hint) = &props.hint {
                 <p class="hint" id={hint_id}>{ hint.clone() }</p>
             }

@@ -27,6 +27,8 @@ pub static TEXTS: Texts = Texts {
     rows_total: |n| format!("{n} in all"),
     pagination: "Pages",
     language: "Language",
+    password_show: "Show",
+    password_hide: "Hide",
 
     err_network: "Could not reach the server. Check your connection and try again.",
     err_server: "Something went wrong on the server. Try again in a moment.",

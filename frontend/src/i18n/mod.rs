@@ -176,6 +176,8 @@ pub struct Texts {
     pub rows_total: fn(i64) -> String,
     pub pagination: &'static str,
     pub language: &'static str,
+    pub password_show: &'static str,
+    pub password_hide: &'static str,
 
     // --- errors -----------------------------------------------------------------------
     pub err_network: &'static str,

@@ -78,6 +78,13 @@ fn server_text(text: &str) -> Option<String> {
     if let Some(rest) = text.strip_prefix("email ") {
         return server_text(rest).map(|t| format!("email: {t}"));
     }
+    // zxcvbn's own advice follows the colon, in English: say it in Russian instead.
+    if text.starts_with("is too easy to guess") {
+        return Some(
+            "слишком легко угадать: возьмите несколько несвязанных слов или фразу подлиннее"
+                .to_owned(),
+        );
+    }
     if text.starts_with("the built-in role ") {
         return Some("встроенную роль нельзя менять или удалять".to_owned());
     }
@@ -111,6 +118,8 @@ pub static TEXTS: Texts = Texts {
     rows_total: |n| format!("всего {n}"),
     pagination: "Страницы",
     language: "Язык",
+    password_show: "Показать",
+    password_hide: "Скрыть",
 
     err_network: "Не удалось связаться с сервером. Проверьте подключение и повторите.",
     err_server: "На сервере что-то пошло не так. Повторите чуть позже.",
