@@ -400,6 +400,9 @@ pub fn start_manual_run(
     if m.status == MailingStatus::Finished.as_str() {
         return Err(MailingError::Conflict("the mailing is finished".into()));
     }
+    if db::mailings::owner_blocked(conn, m)? {
+        return Err(MailingError::Conflict("the owner is blocked".into()));
+    }
     if who == RunRecipients::LastFailed && !db::deliveries::has_failed_recipients(conn, m.id)? {
         return Err(MailingError::Conflict(
             "no recipient's last delivery failed".into(),

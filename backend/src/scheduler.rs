@@ -2,6 +2,10 @@
 //! runs every SCHEDULER_INTERVAL_SECS and keeps the dispatcher sending. The API never
 //! sends mail itself; it writes runs and wakes this loop, so HTTP stays responsive
 //! whatever the SMTP server does.
+//!
+//! The dispatcher runs supervised: if its task ever ends abnormally (a panic that got
+//! past the per-delivery containment), the reason is logged and it is restarted at once.
+//! A heartbeat task keeps this instance's leases its own (see `db::deliveries::lease`).
 
 use std::sync::Arc;
 
@@ -88,7 +92,8 @@ async fn run(state: AppState, instance: String, mut stop: watch::Receiver<bool>)
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not release old leases"),
     }
-    let sender = actix_rt::spawn(Arc::clone(&dispatcher).run(stop.clone()));
+    let beating = actix_rt::spawn(Arc::clone(&dispatcher).keep_alive(stop.clone()));
+    let sender = actix_rt::spawn(supervise(Arc::clone(&dispatcher), stop.clone()));
     let interval = state
         .settings
         .scheduler_interval
@@ -111,5 +116,38 @@ async fn run(state: AppState, instance: String, mut stop: watch::Receiver<bool>)
     }
     dispatcher.begin_shutdown();
     let _ = sender.await;
+    let _ = beating.await;
+    if let Err(e) = dispatcher.forget().await {
+        tracing::warn!(error = %e, "could not remove this instance's heartbeat");
+    }
     tracing::info!("scheduler stopped");
+}
+
+/// Keeps the dispatcher running until `stop` flips: if its task dies (a panic), logs why
+/// and starts it again at once (after handing its leases back, so nothing waits for
+/// them to expire; a short pause keeps a dispatcher that dies at every start from
+/// spinning).
+async fn supervise(dispatcher: Arc<Dispatcher>, stop: watch::Receiver<bool>) {
+    loop {
+        let task = actix_rt::spawn(Arc::clone(&dispatcher).run(stop.clone()));
+        match task.await {
+            Ok(()) => return,
+            Err(e) if *stop.borrow() => {
+                tracing::warn!(error = %e, "the dispatcher ended abnormally while stopping");
+                return;
+            }
+            Err(e) => {
+                let why = if e.is_panic() {
+                    crate::delivery::dispatcher::panic_message(e.into_panic().as_ref())
+                } else {
+                    e.to_string()
+                };
+                tracing::error!(reason = %why, "the dispatcher died; restarting it");
+                if let Err(e) = dispatcher.release_leases().await {
+                    tracing::warn!(error = %e, "could not release leases before restarting");
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        }
+    }
 }

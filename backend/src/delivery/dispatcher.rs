@@ -1,12 +1,22 @@
 //! Leases due deliveries, sends them, records what happened.
 //!
 //! The loop is pipelined: while one batch is being sent, the next lease is already
-//! running and the previous batch's outcomes are being written, so the database round
-//! trips overlap the SMTP work instead of adding to it. No transaction is ever open
-//! during a send: leasing commits before the first byte goes out, and recording is a
-//! short transaction afterwards. A crash between the two leaves rows leased; the lease
-//! expires (or this instance releases it at restart) and they are sent again with the
-//! same Message-ID; rows recorded as sent are never leased again.
+//! running and the outcomes are being written, so the database round trips overlap the
+//! SMTP work instead of adding to it. No transaction is ever open during a send: leasing
+//! commits before the first byte goes out, and recording is a short transaction after.
+//!
+//! Outcomes are recorded as they happen, not per batch: each finished send goes to the
+//! recorder ([`Dispatcher::recorder`]), which commits whatever has arrived at least every
+//! MAIL_RECORD_FLUSH_MS, one flush at a time (so closing a run never races another flush
+//! of this instance). A crash (kill -9) therefore re-sends at most the emails on the wire
+//! plus those completed within the last flush interval, each with its original
+//! Message-ID: their rows stay leased, and the lease is taken back once this instance has
+//! missed a few heartbeats (or at once when it restarts under the same INSTANCE_ID).
+//! Rows recorded as sent are never leased again.
+//!
+//! One email's failure stays that email's: an error or even a panic while composing,
+//! rendering or sending it fails that delivery, with the reason in its attempt, and the
+//! dispatcher carries on (see [`contained`]).
 
 use std::{
     collections::HashMap,
@@ -19,8 +29,11 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use futures_util::{stream, StreamExt};
-use tokio::{sync::watch, task::JoinHandle};
+use futures_util::{stream, FutureExt, StreamExt};
+use tokio::{
+    sync::{mpsc, watch},
+    task::JoinHandle,
+};
 use tracing::Instrument;
 use uuid::Uuid;
 
@@ -61,6 +74,8 @@ type TemplateCache = HashMap<Uuid, (DateTime<Utc>, Arc<MessageTemplate>)>;
 type MessageRow = (Uuid, String, String, Option<String>, DateTime<Utc>);
 /// A leased batch and the templates it needs.
 type Ready = (Vec<Leased>, Templates);
+/// Outcomes on their way to the recorder.
+type OutcomeTx = mpsc::UnboundedSender<Outcome>;
 
 pub struct Dispatcher {
     state: AppState,
@@ -87,10 +102,9 @@ enum SendResult {
 }
 
 /// How many deliveries one lease takes: `MAIL_BATCH_SIZE`, but under a rate limit no more
-/// than about [`RATE_LIMITED_BATCH_SECS`] of sending. Outcomes are recorded per batch, so
-/// this keeps the recorded progress (what users watch) moving with the sending, and keeps
-/// a lease, and the one prefetched behind it, far inside `LEASE_SECS` even when several
-/// instances share one slow budget: 500 at 1/s would outlive its lease and be sent twice.
+/// than about [`RATE_LIMITED_BATCH_SECS`] of sending. This keeps a lease, and the one
+/// prefetched behind it, far inside `LEASE_SECS` even when several instances share one
+/// slow budget: 500 at 1/s would outlive its lease and be sent twice.
 fn lease_size(batch_size: usize, rate_per_sec: u32) -> i64 {
     let batch = i64::try_from(batch_size).unwrap_or(i64::MAX).max(1);
     if rate_per_sec == 0 {
@@ -134,10 +148,83 @@ impl Dispatcher {
 
     async fn lease(&self, limit: i64) -> Result<Vec<Leased>, DbError> {
         let instance = self.instance.clone();
+        let stale = self.stale_after().as_secs_f64();
         db::run_blocking(&self.state.db, move |conn| {
-            db::deliveries::lease(conn, &instance, limit, LEASE_SECS).map_err(DbError::from)
+            db::deliveries::lease(conn, &instance, limit, LEASE_SECS, stale).map_err(DbError::from)
         })
         .await
+    }
+
+    /// How long an instance may stay silent before its leases are taken back.
+    fn stale_after(&self) -> Duration {
+        self.state.settings.mail.heartbeat * crate::config::HEARTBEATS_BEFORE_TAKEOVER
+    }
+
+    /// Records that this instance is alive (see `db::deliveries::lease`).
+    pub async fn heartbeat(&self) -> Result<(), DbError> {
+        let instance = self.instance.clone();
+        db::run_blocking(&self.state.db, move |conn| {
+            db::deliveries::heartbeat(conn, &instance).map_err(DbError::from)
+        })
+        .await
+    }
+
+    /// Heartbeats every INSTANCE_HEARTBEAT_SECS until `stop` flips.
+    pub async fn keep_alive(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        let every = self.state.settings.mail.heartbeat;
+        loop {
+            if let Err(e) = self.heartbeat().await {
+                tracing::warn!(error = %e, "cannot record the engine heartbeat");
+            }
+            tokio::select! {
+                _ = stop.changed() => return,
+                _ = tokio::time::sleep(every) => {}
+            }
+        }
+    }
+
+    /// Forgets this instance's heartbeat (clean shutdown, after releasing its leases).
+    pub async fn forget(&self) -> Result<(), DbError> {
+        let instance = self.instance.clone();
+        db::run_blocking(&self.state.db, move |conn| {
+            db::deliveries::forget_instance(conn, &instance).map_err(DbError::from)
+        })
+        .await
+    }
+
+    /// The recorder: receives each outcome as its send completes and commits what has
+    /// arrived at least every MAIL_RECORD_FLUSH_MS, one flush at a time. Returns once the
+    /// senders are gone and everything received is committed (or failed to commit).
+    async fn recorder(&self, mut outcomes: mpsc::UnboundedReceiver<Outcome>) {
+        let every = self.state.settings.mail.record_flush;
+        let mut last_flush = tokio::time::Instant::now();
+        loop {
+            let Some(first) = outcomes.recv().await else {
+                return;
+            };
+            let mut batch = vec![first];
+            let mut open = true;
+            // Gather until one interval has passed since the last flush began; outcomes
+            // that arrived during that flush are already waiting and go in this one.
+            let deadline = last_flush + every;
+            while open {
+                tokio::select! {
+                    o = outcomes.recv() => match o {
+                        Some(o) => batch.push(o),
+                        None => open = false,
+                    },
+                    _ = tokio::time::sleep_until(deadline) => break,
+                }
+            }
+            while let Ok(o) = outcomes.try_recv() {
+                batch.push(o);
+            }
+            last_flush = tokio::time::Instant::now();
+            Self::log_record(self.record(batch).await);
+            if !open {
+                return;
+            }
+        }
     }
 
     /// A lease and the templates its rows need, in one step: the prefetch does both while
@@ -346,12 +433,14 @@ impl Dispatcher {
         }
     }
 
+    /// Sends a leased batch, handing each outcome to the recorder as soon as it is known.
     async fn send_batch(
         &self,
         leased: Vec<Leased>,
         templates: &Templates,
         probe: bool,
-    ) -> Vec<Outcome> {
+        recorder: &OutcomeTx,
+    ) {
         let concurrency = self.state.settings.mail.concurrency.max(1);
         stream::iter(leased)
             .map(|d| {
@@ -359,7 +448,7 @@ impl Dispatcher {
                 let run = tracing::info_span!("run", run = %d.run_id, mailing = %d.mailing_id);
                 let span = tracing::info_span!(parent: &run, "send", delivery = %d.id);
                 async move {
-                    let r = self.send_one(&d, templates, probe).await;
+                    let r = contained(self.send_one(&d, templates, probe)).await;
                     if let SendResult::Failed(e) = &r {
                         tracing::debug!(error = %e, "send failed");
                     }
@@ -368,8 +457,19 @@ impl Dispatcher {
                 .instrument(span)
             })
             .buffer_unordered(concurrency)
-            .collect()
+            .for_each(|outcome| {
+                // The receiver lives until every sender is gone (see `run`, `dispatch_once`).
+                let _ = recorder.send(outcome);
+                std::future::ready(())
+            })
             .await
+    }
+
+    /// Hands rows leased but not sent back as pending (breaker open, shutting down).
+    fn defer_all(&self, rows: Vec<Leased>, recorder: &OutcomeTx) {
+        for d in rows {
+            let _ = recorder.send(self.outcome(d, SendResult::Deferred));
+        }
     }
 
     /// One lease-send-record cycle. Returns how many deliveries it handled (0: none due,
@@ -380,6 +480,9 @@ impl Dispatcher {
             Admission::Probe => (1, true),
             Admission::Wait(_) => return Ok(0),
         };
+        // Without the long-running loop (CLI, `send-due`) no heartbeat task runs: prove
+        // liveness per batch, or other instances would take these leases back at once.
+        self.heartbeat().await?;
         let (leased, templates) = self.lease_ready(limit).await?;
         if leased.is_empty() {
             if probe {
@@ -388,8 +491,11 @@ impl Dispatcher {
             return Ok(0);
         }
         let n = leased.len();
-        let outcomes = self.send_batch(leased, &templates, probe).await;
-        self.record(outcomes).await?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let send = async move {
+            self.send_batch(leased, &templates, probe, &tx).await;
+        };
+        tokio::join!(send, self.recorder(rx));
         Ok(n)
     }
 
@@ -414,10 +520,23 @@ impl Dispatcher {
         .await
     }
 
-    /// The long-running loop: pipelined lease -> send -> record until `stop` flips.
-    pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+    /// The long-running loop: pipelined lease -> send -> record until `stop` flips;
+    /// then everything received is recorded before the leases are released.
+    pub async fn run(self: Arc<Self>, stop: watch::Receiver<bool>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let sending = Arc::clone(&self).send_loop(stop, tx);
+        tokio::join!(sending, self.recorder(rx));
+        match self.release_leases().await {
+            Ok(n) if n > 0 => tracing::info!(released = n, "released delivery leases"),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "could not release leases; they expire by themselves")
+            }
+        }
+    }
+
+    async fn send_loop(self: Arc<Self>, mut stop: watch::Receiver<bool>, recorder: OutcomeTx) {
         let wakeup = self.state.engine_wakeup.clone();
-        let mut recording: Option<JoinHandle<Result<(), DbError>>> = None;
         let mut prefetched: Option<JoinHandle<Result<Ready, DbError>>> = None;
         loop {
             if *stop.borrow() {
@@ -431,11 +550,7 @@ impl Dispatcher {
                         // Leased while the breaker was still closed: hand those back via
                         // the deferral path below rather than sitting on them.
                         if let Ok(Ok((rows, _))) = pre.await {
-                            let outcomes = rows
-                                .into_iter()
-                                .map(|d| self.outcome(d, SendResult::Deferred))
-                                .collect();
-                            let _ = self.record(outcomes).await;
+                            self.defer_all(rows, &recorder);
                         }
                     }
                     Self::idle(&mut stop, &wakeup, d.min(IDLE_POLL * 4)).await;
@@ -474,41 +589,18 @@ impl Dispatcher {
                 let me = self.clone();
                 prefetched = Some(tokio::spawn(async move { me.lease_ready(me.batch).await }));
             }
-            let outcomes = self.send_batch(leased, &templates, probe).await;
-            if let Some(previous) = recording.take() {
-                Self::log_record(previous.await);
-            }
-            let me = self.clone();
-            recording = Some(tokio::spawn(async move { me.record(outcomes).await }));
-        }
-        if let Some(previous) = recording.take() {
-            Self::log_record(previous.await);
+            self.send_batch(leased, &templates, probe, &recorder).await;
         }
         if let Some(pre) = prefetched.take() {
             if let Ok(Ok((rows, _))) = pre.await {
-                let outcomes = rows
-                    .into_iter()
-                    .map(|d| self.outcome(d, SendResult::Deferred))
-                    .collect();
-                let _ = self.record(outcomes).await;
-            }
-        }
-        match self.release_leases().await {
-            Ok(n) if n > 0 => tracing::info!(released = n, "released delivery leases"),
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, "could not release leases; they expire by themselves")
+                self.defer_all(rows, &recorder);
             }
         }
     }
 
-    fn log_record(r: Result<Result<(), DbError>, tokio::task::JoinError>) {
-        match r {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "cannot record delivery outcomes; leases will expire and be retried")
-            }
-            Err(e) => tracing::error!(error = %e, "recording task failed"),
+    fn log_record(r: Result<(), DbError>) {
+        if let Err(e) = r {
+            tracing::error!(error = %e, "cannot record delivery outcomes; leases will expire and be retried")
         }
     }
 
@@ -521,9 +613,49 @@ impl Dispatcher {
     }
 }
 
+/// Runs one delivery's work so that a panic in it (a bug, a library tripping over odd
+/// data) fails that delivery with the panic's message instead of unwinding through the
+/// dispatcher and stopping every owner's mail.
+async fn contained(work: impl std::future::Future<Output = SendResult>) -> SendResult {
+    match std::panic::AssertUnwindSafe(work).catch_unwind().await {
+        Ok(result) => result,
+        Err(panic) => {
+            let why = panic_message(panic.as_ref());
+            tracing::error!(panic = %why, "sending one email panicked; that delivery fails");
+            SendResult::Failed(MailError::Permanent(format!(
+                "internal error while preparing or sending this email: {why}"
+            )))
+        }
+    }
+}
+
+/// The text of a panic payload (`panic!` with a literal or a formatted message).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::lease_size;
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_while_sending_one_email_fails_that_delivery_only() {
+        let r = contained(async { panic!("boom at {}", 42) }).await;
+        match r {
+            SendResult::Failed(MailError::Permanent(why)) => {
+                assert!(why.contains("boom at 42"), "{why}")
+            }
+            _ => panic!("expected a permanent failure"),
+        }
+        assert!(matches!(
+            contained(async { SendResult::Sent("250 ok".into()) }).await,
+            SendResult::Sent(_)
+        ));
+    }
 
     #[test]
     fn without_a_rate_limit_a_lease_takes_the_configured_batch() {

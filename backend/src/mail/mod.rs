@@ -173,7 +173,33 @@ fn error_text(e: &lettre::transport::smtp::Error) -> String {
     text
 }
 
-/// A plain-text email with an optional HTML alternative.
+/// One header line from any text: control characters (CR, LF, TAB, the rest of C0 and
+/// C1) become spaces, so stored data can never break or inject a header; lettre then
+/// RFC 2047-encodes whatever is not plain ASCII.
+pub fn header_text(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// A mailbox whose display name is safe in a header whatever it holds. lettre's
+/// `Mailbox` `Display` refuses (fmt::Error) a name with control characters, and its
+/// `To`/`From` headers call `to_string()` on it, so such a name panics inside
+/// `MessageBuilder::to`: names from old rows (or any other source) pass through here.
+pub fn safe_mailbox(mailbox: Mailbox) -> Mailbox {
+    let name = mailbox
+        .name
+        .as_deref()
+        .map(|n| header_text(n).trim().to_owned())
+        .filter(|n| !n.is_empty());
+    Mailbox::new(name, mailbox.email)
+}
+
+/// A plain-text email with an optional HTML alternative. Safe for any display name
+/// and subject (see [`safe_mailbox`]): account emails and mailings both come here.
 pub fn build_message(
     from: &Mailbox,
     to: Mailbox,
@@ -182,9 +208,9 @@ pub fn build_message(
     html: Option<String>,
 ) -> Result<Message, lettre::error::Error> {
     let builder = Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(subject);
+        .from(safe_mailbox(from.clone()))
+        .to(safe_mailbox(to))
+        .subject(header_text(subject));
     match html {
         Some(html) => builder.multipart(MultiPart::alternative_plain_html(text, html)),
         None => builder.singlepart(
@@ -192,5 +218,40 @@ pub fn build_message(
                 .header(ContentType::TEXT_PLAIN)
                 .body(text),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_display_name_builds_a_well_formed_message() {
+        let from: Mailbox = "Herald <news@example.org>".parse().unwrap();
+        for name in [
+            "Eve\r\nBcc: victim@example.com",
+            "tab\there",
+            "bell\u{7}\u{0}nul",
+            "c1\u{85}\u{9b}x",
+            "\r\n",
+            "Ünïcödé\nname",
+        ] {
+            let to = Mailbox::new(Some(name.into()), "eve@example.com".parse().unwrap());
+            let raw = build_message(&from, to, "Subject\r\nBcc: x@example.com", "b".into(), None)
+                .unwrap()
+                .formatted();
+            let raw = String::from_utf8(raw).unwrap();
+            let headers = &raw[..raw.find("\r\n\r\n").unwrap()];
+            assert!(
+                !headers.contains("\nBcc"),
+                "{name:?} injected a header: {headers}"
+            );
+            assert!(
+                headers
+                    .bytes()
+                    .all(|b| b == b'\r' || b == b'\n' || b == b'\t' || !b.is_ascii_control()),
+                "{name:?} left a control character: {headers:?}"
+            );
+        }
     }
 }
