@@ -329,7 +329,9 @@ impl Dispatcher {
                 Some(t) => t,
                 None => match MessageTemplate::compile(&subject, &body, html.as_deref()) {
                     Ok(t) => {
-                        let t = Arc::new(t);
+                        let t = Arc::new(
+                            t.with_max_output(self.state.settings.mail.template_max_output),
+                        );
                         cache.insert(id, (updated, t.clone()));
                         t
                     }

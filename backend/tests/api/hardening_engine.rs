@@ -145,3 +145,101 @@ async fn blocking_an_owner_stops_their_sending_until_they_are_unblocked() {
         assert_eq!(run.sent, 20);
     }
 }
+
+#[tokio::test]
+async fn a_template_bomb_fails_only_its_own_deliveries_as_template_too_large_across_a_restart() {
+    let mut app = spawn_app().await;
+    let eve = app.signed_up_user().await;
+    for i in 0..2 {
+        app.create_client(&eve, &format!("bombed{i}@example.com"), "Reader")
+            .await;
+    }
+    // Each line triples a 100 kB string: gigabytes long before anything is emitted.
+    let bomb = format!(
+        r#"{{% set s = "x" * 100000 %}}{}{{{{ s }}}}"#,
+        r#"{% set s = s ~ s ~ s %}"#.repeat(12)
+    );
+    let res = app
+        .post(
+            "/api/v1/messages",
+            Some(&eve.token),
+            &json!({"subject": "Boom", "body": bomb,
+                    "html_body": r#"{% for i in range(100000) %}{{ "x" * 1000000 }}{% endfor %}"#}),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "it parses, so it is saved"
+    );
+    let bomb_message: herald_api_types::Message = res.json().await.unwrap();
+    let (ann, ann_clients, ann_message) = app.user_with_audience(2).await;
+    let bombed = app.create_mailing(&eve, json!({"message_id": bomb_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
+    app.create_mailing(&ann, json!({"message_id": ann_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
+
+    let run = app.settled(&eve, bombed.id).await.last_run.unwrap();
+    assert_eq!((run.sent, run.failed), (0, 2));
+    let log = app.attempts(&eve, bombed.id, "").await;
+    assert_eq!(log.total, 2, "a permanent failure, not retried");
+    for a in &log.items {
+        assert_eq!(a.status, "failure");
+        assert!(
+            a.server_response.starts_with("template_too_large"),
+            "{}",
+            a.server_response
+        );
+    }
+    for c in &ann_clients {
+        app.smtp.wait_for_email_to(&c.email, MAIL_WAIT).await;
+    }
+    assert!(app.smtp.emails_to("bombed0@example.com").is_empty());
+
+    // A test send renders the same way, bounded, and says why it cannot send.
+    let res = app
+        .post(
+            &format!("/api/v1/mailings/{}/test", bombed.id),
+            Some(&eve.token),
+            &json!({}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::CONFLICT).await;
+    assert!(
+        format!("{problem:?}").contains("template_too_large"),
+        "{problem:?}"
+    );
+
+    // Another instance on the same database carries on; the bomb is not retried.
+    app.stop_scheduler();
+    let twin = app.twin().await;
+    let again = twin.create_mailing(&ann, json!({"message_id": ann_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
+    let run = twin.settled(&ann, again.id).await.last_run.unwrap();
+    assert_eq!((run.sent, run.failed), (2, 0));
+    assert_eq!(twin.attempts(&eve, bombed.id, "").await.total, 2);
+}
+
+#[tokio::test]
+async fn a_template_that_cannot_parse_is_refused_at_save_naming_the_field_and_line() {
+    let app = spawn_app().await;
+    let user = app.signed_up_user().await;
+    for (field, input) in [
+        (
+            "subject",
+            json!({"subject": "Hi {{ full_name", "body": "x"}),
+        ),
+        ("body", json!({"subject": "s", "body": "Hello\n\n{% if %}"})),
+        (
+            "html_body",
+            json!({"subject": "s", "body": "x", "html_body": "<p>\n{{ full_name }</p>"}),
+        ),
+    ] {
+        let res = app
+            .post("/api/v1/messages", Some(&user.token), &input)
+            .await;
+        let errors = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .errors
+            .unwrap();
+        let text = format!("{:?}", errors.get(field));
+        assert!(text.contains("line"), "{field}: {errors:?}");
+    }
+}
