@@ -77,6 +77,9 @@ pub struct LoginThrottleSettings {
 pub struct Settings {
     pub database_url: SecretString,
     pub database_pool_size: u32,
+    /// The delivery engine's own connections (ENGINE_DATABASE_POOL_SIZE), apart from the
+    /// API's `database_pool_size`, so sending can never take the API's connections.
+    pub engine_pool_size: u32,
     pub redis_url: Option<String>,
     pub bind: String,
     /// Base URL for links in emails, without a trailing slash.
@@ -142,6 +145,7 @@ impl Settings {
                 get("DATABASE_URL").unwrap_or_else(|| "postgres://localhost/herald".into()),
             ),
             database_pool_size: number(&get, "DATABASE_POOL_SIZE", 10)?,
+            engine_pool_size: number(&get, "ENGINE_DATABASE_POOL_SIZE", 4)?,
             redis_url: get("REDIS_URL"),
             bind: get("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             public_url: public_url.trim_end_matches('/').to_owned(),

@@ -84,6 +84,11 @@ pub fn start(state: AppState, instance: String) -> SchedulerHandle {
 
 async fn run(state: AppState, instance: String, mut stop: watch::Receiver<bool>) {
     let dispatcher = Dispatcher::new(state.clone(), instance);
+    // Alive before the first lease: leases of an instance with no fresh heartbeat are
+    // fair game for the others.
+    if let Err(e) = dispatcher.heartbeat().await {
+        tracing::warn!(error = %e, "cannot record the engine heartbeat");
+    }
     match dispatcher.release_leases().await {
         Ok(n) if n > 0 => tracing::info!(
             released = n,

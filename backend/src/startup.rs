@@ -115,7 +115,7 @@ impl Application {
     pub fn with_state(listener: TcpListener, state: AppState) -> anyhow::Result<Self> {
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone())?;
-        let scheduler = scheduler::start(state.clone(), instance_id(&state.settings, port));
+        let scheduler = scheduler::start(engine_state(&state)?, instance_id(&state.settings, port));
         Ok(Application {
             port,
             server,
@@ -160,6 +160,19 @@ impl Application {
         tracing::info!("stopped");
         result
     }
+}
+
+/// The state the delivery engine runs with: the same, but with a connection pool of its
+/// own (ENGINE_DATABASE_POOL_SIZE), so its leases, records and scheduler passes never
+/// wait for, nor hold, the API's connections. No connection is opened here (min_idle 0).
+fn engine_state(state: &AppState) -> anyhow::Result<AppState> {
+    let mut engine = state.clone();
+    engine.db = build_pool(
+        &state.settings.database_url,
+        state.settings.engine_pool_size,
+    )
+    .context("cannot create the engine's database pool")?;
+    Ok(engine)
 }
 
 /// Stops the scheduler, if any, waiting up to the shutdown bound.

@@ -297,15 +297,18 @@ pub fn lease(
     })
 }
 
-/// Records that `instance` is alive now (see [`lease`]).
+/// Records that `instance` is alive now (see [`lease`]), and forgets instances silent
+/// for a day (one-off CLI runs; their leases expired long ago).
 pub fn heartbeat(conn: &mut PgConnection, instance: &str) -> QueryResult<()> {
     diesel::sql_query(
         "INSERT INTO engine_instances (id, heartbeat_at) VALUES ($1, now()) \
          ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()",
     )
     .bind::<Text, _>(instance)
-    .execute(conn)
-    .map(|_| ())
+    .execute(conn)?;
+    diesel::sql_query("DELETE FROM engine_instances WHERE heartbeat_at < now() - interval '1 day'")
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Forgets `instance` (clean shutdown, after its leases were released).

@@ -89,6 +89,11 @@ pub struct Dispatcher {
     stopping: AtomicBool,
     /// When each owner's cached statistics were last refreshed by this dispatcher.
     stats_nudged: Mutex<HashMap<Uuid, std::time::Instant>>,
+    /// When each outcome handed to the recorder and not yet committed was handed over,
+    /// oldest first (the recorder commits in that order). See [`Self::hold_for_recorder`].
+    unrecorded: Mutex<std::collections::VecDeque<tokio::time::Instant>>,
+    /// Signalled after every flush.
+    flushed: tokio::sync::Notify,
 }
 
 /// Result of one send, before it becomes an [`Outcome`].
@@ -129,6 +134,8 @@ impl Dispatcher {
             instance,
             state,
             cache: Mutex::new(HashMap::new()),
+            unrecorded: Mutex::new(std::collections::VecDeque::new()),
+            flushed: tokio::sync::Notify::new(),
         })
     }
 
@@ -220,7 +227,15 @@ impl Dispatcher {
                 batch.push(o);
             }
             last_flush = tokio::time::Instant::now();
+            let n = batch.len();
             Self::log_record(self.record(batch).await);
+            // Done with, committed or not (a failed commit leaves the rows leased).
+            {
+                let mut unrecorded = self.unrecorded.lock().unwrap_or_else(|p| p.into_inner());
+                let n = n.min(unrecorded.len());
+                unrecorded.drain(..n);
+            }
+            self.flushed.notify_waiters();
             if !open {
                 return;
             }
@@ -351,6 +366,10 @@ impl Dispatcher {
         if self.stopping() {
             return SendResult::Deferred;
         }
+        self.hold_for_recorder().await;
+        if self.stopping() {
+            return SendResult::Deferred;
+        }
         let Some(token) = d.unsubscribe_token.as_deref() else {
             return SendResult::Skipped;
         };
@@ -460,17 +479,51 @@ impl Dispatcher {
             })
             .buffer_unordered(concurrency)
             .for_each(|outcome| {
-                // The receiver lives until every sender is gone (see `run`, `dispatch_once`).
-                let _ = recorder.send(outcome);
+                self.hand_over(recorder, outcome);
                 std::future::ready(())
             })
             .await
     }
 
+    /// Gives one outcome to the recorder, noting when (see [`Self::hold_for_recorder`]).
+    fn hand_over(&self, recorder: &OutcomeTx, outcome: Outcome) {
+        self.unrecorded
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push_back(tokio::time::Instant::now());
+        // The receiver lives until every sender is gone (see `run`, `dispatch_once`).
+        let _ = recorder.send(outcome);
+    }
+
+    /// Waits, before a new send starts, while the oldest outcome not yet committed is
+    /// older than two flush intervals. When the database is slow (a flush takes longer
+    /// than the interval), sending slows down with it instead of piling up sent but
+    /// unrecorded emails, which a crash would send twice: those stay within about two
+    /// intervals of sending plus what is on the wire.
+    async fn hold_for_recorder(&self) {
+        let every = self.state.settings.mail.record_flush;
+        loop {
+            let oldest = self
+                .unrecorded
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .front()
+                .copied();
+            match oldest {
+                Some(at) if at.elapsed() > every * 2 => {
+                    // Bounded wait: a flush that ends between the check and here is not
+                    // missed for longer than one interval.
+                    let _ = tokio::time::timeout(every, self.flushed.notified()).await;
+                }
+                _ => return,
+            }
+        }
+    }
+
     /// Hands rows leased but not sent back as pending (breaker open, shutting down).
     fn defer_all(&self, rows: Vec<Leased>, recorder: &OutcomeTx) {
         for d in rows {
-            let _ = recorder.send(self.outcome(d, SendResult::Deferred));
+            self.hand_over(recorder, self.outcome(d, SendResult::Deferred));
         }
     }
 
@@ -525,6 +578,11 @@ impl Dispatcher {
     /// The long-running loop: pipelined lease -> send -> record until `stop` flips;
     /// then everything received is recorded before the leases are released.
     pub async fn run(self: Arc<Self>, stop: watch::Receiver<bool>) {
+        // A restart after a panic: what the dead recorder held is gone with it.
+        self.unrecorded
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
         let (tx, rx) = mpsc::unbounded_channel();
         let sending = Arc::clone(&self).send_loop(stop, tx);
         tokio::join!(sending, self.recorder(rx));

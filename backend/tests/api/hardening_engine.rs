@@ -243,3 +243,45 @@ async fn a_template_that_cannot_parse_is_refused_at_save_naming_the_field_and_li
         assert!(text.contains("line"), "{field}: {errors:?}");
     }
 }
+
+/// p99 of `n` sequential `GET path` answers, in milliseconds.
+async fn p99_ms(app: &TestApp, token: &str, path: &str, n: usize) -> f64 {
+    let mut took = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = std::time::Instant::now();
+        let res = app.get(path, Some(token)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.bytes().await.unwrap();
+        took.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    took.sort_by(f64::total_cmp);
+    took[(n * 99 / 100).min(n - 1)]
+}
+
+/// A measurement, not a check (`cargo test -p herald --test api -- --ignored --nocapture
+/// api_latency`): the API's p99 for a page of clients when idle, then while a 3,000
+/// recipient run meets an SMTP server that never answers, printed as a ratio.
+#[tokio::test]
+#[ignore = "measurement; run with --ignored --nocapture"]
+async fn api_latency_while_smtp_hangs_against_idle() {
+    let app = spawn_app_with(|env| {
+        env.insert("SMTP_TIMEOUT_SECS".into(), "5".into());
+    })
+    .await;
+    let user = app.signed_up_user().await;
+    app.import_audience(&user, "lat", 3000).await;
+    let message = app.create_message(&user, "Latency").await;
+    let path = "/api/v1/clients?per_page=100";
+    p99_ms(&app, &user.token, path, 20).await; // warm up
+    let idle = p99_ms(&app, &user.token, path, 300).await;
+    app.smtp
+        .set_default_fault(Some(Fault::Stall(Duration::from_secs(60))));
+    app.create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let hanging = p99_ms(&app, &user.token, path, 300).await;
+    eprintln!(
+        "GET {path} p99: idle {idle:.1} ms, while SMTP hangs {hanging:.1} ms, ratio {:.2}",
+        hanging / idle
+    );
+    app.smtp.set_default_fault(None);
+}
