@@ -224,6 +224,29 @@ pub fn build_message(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Account emails and mailings alike: whatever a stored name holds, the message
+        /// builds and formats (no panic) with a one-line To header.
+        #[test]
+        fn any_name_makes_a_message(name in "(?s)\\PC{0,40}|[\\x00-\\x1f\\x7f-\\u{9f} a-z]{0,40}") {
+            let from: Mailbox = "Herald <news@example.org>".parse().unwrap();
+            let to = Mailbox::new(Some(name.clone()), "eve@example.com".parse().unwrap());
+            let email = templates::verification(&name, "http://x/v?token=t", Duration::from_secs(3600));
+            let raw = build_message(&from, to, &email.subject, email.text, Some(email.html))
+                .unwrap()
+                .formatted();
+            let raw = String::from_utf8(raw).unwrap();
+            let headers = &raw[..raw.find("\r\n\r\n").unwrap()];
+            // Every header line is printable ASCII; continuation lines start with a space.
+            for line in headers.split("\r\n") {
+                prop_assert!(line.bytes().all(|b| (0x20..0x7f).contains(&b)), "{:?}", line);
+                prop_assert!(!line.starts_with("Bcc"), "{:?}", line);
+            }
+            prop_assert_eq!(headers.split("\r\n").filter(|l| l.starts_with("To:")).count(), 1);
+        }
+    }
 
     #[test]
     fn any_display_name_builds_a_well_formed_message() {
