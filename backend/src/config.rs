@@ -145,7 +145,7 @@ impl Settings {
                 get("DATABASE_URL").unwrap_or_else(|| "postgres://localhost/herald".into()),
             ),
             database_pool_size: number(&get, "DATABASE_POOL_SIZE", 10)?,
-            engine_pool_size: number(&get, "ENGINE_DATABASE_POOL_SIZE", 4)?,
+            engine_pool_size: number(&get, "ENGINE_DATABASE_POOL_SIZE", 5)?,
             redis_url: get("REDIS_URL"),
             bind: get("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             public_url: public_url.trim_end_matches('/').to_owned(),
