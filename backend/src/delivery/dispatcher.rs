@@ -201,13 +201,18 @@ impl Dispatcher {
 
     /// The recorder: receives each outcome as its send completes and commits what has
     /// arrived at least every MAIL_RECORD_FLUSH_MS, one flush at a time. Returns once the
-    /// senders are gone and everything received is committed (or failed to commit).
-    async fn recorder(&self, mut outcomes: mpsc::UnboundedReceiver<Outcome>) {
+    /// senders are gone and everything received is committed, with the first flush error
+    /// if any (every error is logged as it happens; the rows stay leased and go again).
+    async fn recorder(
+        &self,
+        mut outcomes: mpsc::UnboundedReceiver<Outcome>,
+    ) -> Result<(), DbError> {
         let every = self.state.settings.mail.record_flush;
         let mut last_flush = tokio::time::Instant::now();
+        let mut first_error = None;
         loop {
             let Some(first) = outcomes.recv().await else {
-                return;
+                return first_error.map_or(Ok(()), Err);
             };
             let mut batch = vec![first];
             let mut open = true;
@@ -228,7 +233,10 @@ impl Dispatcher {
             }
             last_flush = tokio::time::Instant::now();
             let n = batch.len();
-            Self::log_record(self.record(batch).await);
+            if let Err(e) = self.record(batch).await {
+                tracing::error!(error = %e, "cannot record delivery outcomes; leases will expire and be retried");
+                first_error.get_or_insert(e);
+            }
             // Done with, committed or not (a failed commit leaves the rows leased).
             {
                 let mut unrecorded = self.unrecorded.lock().unwrap_or_else(|p| p.into_inner());
@@ -237,7 +245,7 @@ impl Dispatcher {
             }
             self.flushed.notify_waiters();
             if !open {
-                return;
+                return first_error.map_or(Ok(()), Err);
             }
         }
     }
@@ -550,7 +558,8 @@ impl Dispatcher {
         let send = async move {
             self.send_batch(leased, &templates, probe, &tx).await;
         };
-        tokio::join!(send, self.recorder(rx));
+        let ((), recorded) = tokio::join!(send, self.recorder(rx));
+        recorded?;
         Ok(n)
     }
 
@@ -585,7 +594,8 @@ impl Dispatcher {
             .clear();
         let (tx, rx) = mpsc::unbounded_channel();
         let sending = Arc::clone(&self).send_loop(stop, tx);
-        tokio::join!(sending, self.recorder(rx));
+        // Flush errors are logged by the recorder; the loop carries on regardless.
+        let ((), _) = tokio::join!(sending, self.recorder(rx));
         match self.release_leases().await {
             Ok(n) if n > 0 => tracing::info!(released = n, "released delivery leases"),
             Ok(_) => {}
@@ -655,12 +665,6 @@ impl Dispatcher {
             if let Ok(Ok((rows, _))) = pre.await {
                 self.defer_all(rows, &recorder);
             }
-        }
-    }
-
-    fn log_record(r: Result<(), DbError>) {
-        if let Err(e) = r {
-            tracing::error!(error = %e, "cannot record delivery outcomes; leases will expire and be retried")
         }
     }
 
