@@ -37,7 +37,20 @@ pub struct MailSettings {
     pub breaker_threshold: u32,
     /// First pause of the circuit breaker (doubles while the server stays down).
     pub breaker_cooldown: Duration,
+    /// The recorder commits outcomes at least this often (MAIL_RECORD_FLUSH_MS, at most
+    /// 100 ms): a crash re-sends at most what completed within one interval.
+    pub record_flush: Duration,
+    /// How often an engine instance proves it is alive; leases of an instance silent
+    /// for [`HEARTBEATS_BEFORE_TAKEOVER`] of these are taken back by the others.
+    pub heartbeat: Duration,
+    /// Cap on subject + text + HTML of one rendered email (TEMPLATE_MAX_OUTPUT_BYTES).
+    pub template_max_output: usize,
 }
+
+/// Missed heartbeats after which an instance's leases are taken back.
+pub const HEARTBEATS_BEFORE_TAKEOVER: u32 = 4;
+/// The upper bound of MAIL_RECORD_FLUSH_MS (the crash-duplicate promise rests on it).
+pub const MAX_RECORD_FLUSH: Duration = Duration::from_millis(100);
 
 /// Server-side cache (Redis) tuning.
 #[derive(Clone, Debug)]
@@ -68,6 +81,9 @@ pub struct LoginThrottleSettings {
 pub struct Settings {
     pub database_url: SecretString,
     pub database_pool_size: u32,
+    /// The delivery engine's own connections (ENGINE_DATABASE_POOL_SIZE), apart from the
+    /// API's `database_pool_size`, so sending can never take the API's connections.
+    pub engine_pool_size: u32,
     pub redis_url: Option<String>,
     pub bind: String,
     /// Base URL for links in emails, without a trailing slash.
@@ -150,6 +166,7 @@ impl Settings {
                 get("DATABASE_URL").unwrap_or_else(|| "postgres://localhost/herald".into()),
             ),
             database_pool_size: number(&get, "DATABASE_POOL_SIZE", 10)?,
+            engine_pool_size: number(&get, "ENGINE_DATABASE_POOL_SIZE", 5)?,
             redis_url: get("REDIS_URL"),
             bind: get("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             public_url: public_url.trim_end_matches('/').to_owned(),
@@ -169,6 +186,11 @@ impl Settings {
                 batch_size: number(&get, "MAIL_BATCH_SIZE", 500)?,
                 breaker_threshold: number(&get, "MAIL_BREAKER_THRESHOLD", 5)?,
                 breaker_cooldown: secs(&get, "MAIL_BREAKER_COOLDOWN_SECS", 10)?,
+                record_flush: Duration::from_millis(number(&get, "MAIL_RECORD_FLUSH_MS", 50)?)
+                    .clamp(Duration::from_millis(1), MAX_RECORD_FLUSH),
+                heartbeat: secs(&get, "INSTANCE_HEARTBEAT_SECS", 5)?
+                    .max(Duration::from_millis(100)),
+                template_max_output: number(&get, "TEMPLATE_MAX_OUTPUT_BYTES", 4 * 1024 * 1024)?,
             },
             scheduler_interval: secs(&get, "SCHEDULER_INTERVAL_SECS", 30)?,
             static_dir: get("STATIC_DIR")
@@ -260,6 +282,16 @@ mod tests {
         assert!(matches!(s.mail.transport, MailTransportConfig::Console(_)));
         assert_eq!(s.bind, "127.0.0.1:8080");
         assert_eq!(s.scheduler_interval, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn engine_hardening_settings_have_defaults_and_the_flush_interval_is_capped() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.mail.record_flush, Duration::from_millis(50));
+        assert_eq!(s.mail.heartbeat, Duration::from_secs(5));
+        assert_eq!(s.mail.template_max_output, 4 * 1024 * 1024);
+        let s = settings(&[("MAIL_RECORD_FLUSH_MS", "5000")]).unwrap();
+        assert_eq!(s.mail.record_flush, MAX_RECORD_FLUSH);
     }
 
     #[test]

@@ -405,6 +405,9 @@ pub fn start_manual_run(
     if m.status == MailingStatus::Finished.as_str() && who != RunRecipients::LastFailed {
         return Err(MailingError::Conflict("the mailing is finished".into()));
     }
+    if db::mailings::owner_blocked(conn, m)? {
+        return Err(MailingError::Conflict("the owner is blocked".into()));
+    }
     if who == RunRecipients::LastFailed && !db::deliveries::has_failed_recipients(conn, m.id)? {
         return Err(MailingError::Conflict(
             "no recipient's last delivery failed".into(),
@@ -545,31 +548,37 @@ pub async fn send_test(state: &AppState, caller: &AuthUser, id: Uuid) -> Result<
         Ok::<_, MailingError>((message, first.into_iter().next()))
     })
     .await?;
-    let template = MessageTemplate::compile(
-        &message.subject,
-        &message.body,
-        message.html_body.as_deref(),
-    )
-    .map_err(|(field, e)| {
-        MailingError::Conflict(format!("the message's {field} does not compile: {e}"))
-    })?;
     let (name, email) = first
         .map(|c| (c.full_name, c.email))
         .unwrap_or_else(|| ("Test Recipient".into(), caller.email.clone()));
-    let to = crate::delivery::compose::Recipient {
-        delivery_id: Uuid::new_v4(),
-        email: &caller.email,
-        full_name: "",
-        unsubscribe_token: "test-send",
-    };
-    let msg = crate::delivery::compose::compose_as(
-        &template,
-        state.mailer.from_mailbox(),
-        &state.settings.public_url,
-        &to,
-        (&name, &email),
-    )
-    .map_err(|e| MailingError::Conflict(e.to_string()))?;
+    let from = state.mailer.from_mailbox().clone();
+    let public_url = state.settings.public_url.clone();
+    let max_output = state.settings.mail.template_max_output;
+    let me = caller.email.clone();
+    // Compiling and rendering are CPU work bounded by fuel and the output cap: off the
+    // async executor, like every other blocking step of a request.
+    let msg = tokio::task::spawn_blocking(move || {
+        let template = MessageTemplate::compile(
+            &message.subject,
+            &message.body,
+            message.html_body.as_deref(),
+        )
+        .map_err(|(field, e)| {
+            MailingError::Conflict(format!("the message's {field} does not compile: {e}"))
+        })?
+        .with_max_output(max_output);
+        let to = crate::delivery::compose::Recipient {
+            delivery_id: Uuid::new_v4(),
+            email: &me,
+            full_name: "",
+            // `/u/test` is a page saying the email was a test (nobody to unsubscribe).
+            unsubscribe_token: "test",
+        };
+        crate::delivery::compose::compose_as(&template, &from, &public_url, &to, (&name, &email))
+            .map_err(|e| MailingError::Conflict(e.to_string()))
+    })
+    .await
+    .map_err(|e| MailingError::from(db::DbError::Join(e.to_string())))??;
     state.mailer.send_in_background(msg, "mailing test");
     Ok(())
 }

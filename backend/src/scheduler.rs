@@ -2,6 +2,10 @@
 //! runs every SCHEDULER_INTERVAL_SECS and keeps the dispatcher sending. The API never
 //! sends mail itself; it writes runs and wakes this loop, so HTTP stays responsive
 //! whatever the SMTP server does.
+//!
+//! The dispatcher runs supervised: if its task ever ends abnormally (a panic that got
+//! past the per-delivery containment), the reason is logged and it is restarted at once.
+//! A heartbeat task keeps this instance's leases its own (see `db::deliveries::lease`).
 
 use std::sync::Arc;
 
@@ -80,6 +84,11 @@ pub fn start(state: AppState, instance: String) -> SchedulerHandle {
 
 async fn run(state: AppState, instance: String, mut stop: watch::Receiver<bool>) {
     let dispatcher = Dispatcher::new(state.clone(), instance);
+    // Alive before the first lease: leases of an instance with no fresh heartbeat are
+    // fair game for the others.
+    if let Err(e) = dispatcher.heartbeat().await {
+        tracing::warn!(error = %e, "cannot record the engine heartbeat");
+    }
     match dispatcher.release_leases().await {
         Ok(n) if n > 0 => tracing::info!(
             released = n,
@@ -88,7 +97,8 @@ async fn run(state: AppState, instance: String, mut stop: watch::Receiver<bool>)
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not release old leases"),
     }
-    let sender = actix_rt::spawn(Arc::clone(&dispatcher).run(stop.clone()));
+    let beating = actix_rt::spawn(Arc::clone(&dispatcher).keep_alive(stop.clone()));
+    let sender = actix_rt::spawn(supervise(Arc::clone(&dispatcher), stop.clone()));
     let interval = state
         .settings
         .scheduler_interval
@@ -111,5 +121,87 @@ async fn run(state: AppState, instance: String, mut stop: watch::Receiver<bool>)
     }
     dispatcher.begin_shutdown();
     let _ = sender.await;
+    let _ = beating.await;
+    if let Err(e) = dispatcher.forget().await {
+        tracing::warn!(error = %e, "could not remove this instance's heartbeat");
+    }
     tracing::info!("scheduler stopped");
+}
+
+/// Keeps the dispatcher running until `stop` flips: if its task dies (a panic), logs why
+/// and starts it again at once, after handing its leases back so nothing waits for them
+/// to expire.
+async fn supervise(dispatcher: Arc<Dispatcher>, stop: watch::Receiver<bool>) {
+    let run_stop = stop.clone();
+    supervised(stop, move |restart| {
+        let dispatcher = Arc::clone(&dispatcher);
+        let stop = run_stop.clone();
+        async move {
+            if restart {
+                if let Err(e) = dispatcher.release_leases().await {
+                    tracing::warn!(error = %e, "could not release leases before restarting");
+                }
+            }
+            dispatcher.run(stop).await
+        }
+    })
+    .await;
+}
+
+/// Runs the task `start(restarted)` makes until it ends normally or `stop` flips; when
+/// it ends abnormally (a panic) logs why and starts it again (after a short pause, so a
+/// task that dies at every start does not spin). Returns how many times it started.
+async fn supervised<F, Fut>(stop: watch::Receiver<bool>, mut start: F) -> usize
+where
+    F: FnMut(bool) -> Fut,
+    Fut: std::future::Future<Output = ()> + 'static,
+{
+    let mut starts = 0;
+    loop {
+        let task = actix_rt::spawn(start(starts > 0));
+        starts += 1;
+        match task.await {
+            Ok(()) => return starts,
+            Err(e) if *stop.borrow() => {
+                tracing::warn!(error = %e, "the dispatcher ended abnormally while stopping");
+                return starts;
+            }
+            Err(e) => {
+                let why = if e.is_panic() {
+                    crate::delivery::dispatcher::panic_message(e.into_panic().as_ref())
+                } else {
+                    e.to_string()
+                };
+                tracing::error!(reason = %why, restarts = starts, "the dispatcher died; restarting it");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    #[actix_rt::test]
+    async fn a_dispatcher_that_panics_is_restarted_until_it_ends_normally() {
+        let (_stop_tx, stop) = watch::channel(false);
+        let runs = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::clone(&runs);
+        let starts = supervised(stop, move |restart| {
+            let runs = Arc::clone(&seen);
+            async move {
+                let n = runs.fetch_add(1, Ordering::SeqCst);
+                assert_eq!(restart, n > 0);
+                if n < 2 {
+                    panic!("dispatcher bug number {n}");
+                }
+            }
+        })
+        .await;
+        assert_eq!(starts, 3);
+        assert_eq!(runs.load(Ordering::SeqCst), 3);
+    }
 }

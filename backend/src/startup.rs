@@ -131,7 +131,7 @@ impl Application {
             }
             None => None,
         };
-        let scheduler = scheduler::start(state.clone(), instance_id(&state.settings, port));
+        let scheduler = scheduler::start(engine_state(&state)?, instance_id(&state.settings, port));
         Ok(Application {
             port,
             server,
@@ -185,6 +185,19 @@ impl Application {
         tracing::info!("stopped");
         result
     }
+}
+
+/// The state the delivery engine runs with: the same, but with a connection pool of its
+/// own (ENGINE_DATABASE_POOL_SIZE), so its leases, records and scheduler passes never
+/// wait for, nor hold, the API's connections. No connection is opened here (min_idle 0).
+fn engine_state(state: &AppState) -> anyhow::Result<AppState> {
+    let mut engine = state.clone();
+    engine.db = build_pool(
+        &state.settings.database_url,
+        state.settings.engine_pool_size,
+    )
+    .context("cannot create the engine's database pool")?;
+    Ok(engine)
 }
 
 /// Stops the scheduler, if any, waiting up to the shutdown bound.

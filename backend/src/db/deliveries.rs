@@ -244,8 +244,14 @@ pub struct Leased {
     pub unsubscribe_token: Option<String>,
 }
 
-/// Leases up to `limit` due deliveries of enabled mailings for `lease` seconds.
-/// SKIP LOCKED lets concurrent instances take disjoint batches without waiting.
+/// Leases up to `limit` due deliveries of enabled mailings whose owner is not blocked,
+/// for `lease_secs` seconds. SKIP LOCKED lets concurrent instances take disjoint batches
+/// without waiting. A row still leased is taken too when its holder has not heartbeaten
+/// for `stale_secs` (it crashed, or restarted under another INSTANCE_ID): the lease
+/// outlives its holder only by a few heartbeats, not by the whole lease.
+///
+/// A blocked owner's deliveries are not leased (their runs pause, and resume when the
+/// owner is unblocked); like `enabled`, the test is a per-row lookup by primary key.
 ///
 /// The cost is O(limit) whatever the table's size. A run's ledger is inserted just
 /// before it is sent, so the planner usually has no statistics for those rows yet (it
@@ -261,6 +267,7 @@ pub fn lease(
     instance: &str,
     limit: i64,
     lease_secs: i64,
+    stale_secs: f64,
 ) -> QueryResult<Vec<Leased>> {
     conn.transaction(|conn| {
         conn.batch_execute(
@@ -271,8 +278,11 @@ pub fn lease(
             "WITH picked AS ( \
                 SELECT d.id FROM deliveries d \
                 WHERE d.status = 'pending' AND d.next_attempt_at <= now() \
-                  AND (d.leased_until IS NULL OR d.leased_until < now()) \
-                  AND (SELECT m.enabled FROM mailings m WHERE m.id = d.mailing_id) \
+                  AND (d.leased_until IS NULL OR d.leased_until < now() \
+                       OR NOT EXISTS (SELECT 1 FROM engine_instances i WHERE i.id = d.leased_by \
+                                      AND i.heartbeat_at > now() - make_interval(secs => $4))) \
+                  AND (SELECT m.enabled AND u.blocked_at IS NULL FROM mailings m \
+                       JOIN users u ON u.id = m.owner_id WHERE m.id = d.mailing_id) \
                 ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED) \
              UPDATE deliveries d SET leased_until = now() + make_interval(secs => $2), leased_by = $3 \
              WHERE d.id = ANY(ARRAY(SELECT id FROM picked)) \
@@ -285,8 +295,31 @@ pub fn lease(
         .bind::<BigInt, _>(limit)
         .bind::<diesel::sql_types::Double, _>(lease_secs as f64)
         .bind::<Text, _>(instance)
+        .bind::<diesel::sql_types::Double, _>(stale_secs)
         .load(conn)
     })
+}
+
+/// Records that `instance` is alive now (see [`lease`]), and forgets instances silent
+/// for a day (one-off CLI runs; their leases expired long ago).
+pub fn heartbeat(conn: &mut PgConnection, instance: &str) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT INTO engine_instances (id, heartbeat_at) VALUES ($1, now()) \
+         ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()",
+    )
+    .bind::<Text, _>(instance)
+    .execute(conn)?;
+    diesel::sql_query("DELETE FROM engine_instances WHERE heartbeat_at < now() - interval '1 day'")
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Forgets `instance` (clean shutdown, after its leases were released).
+pub fn forget_instance(conn: &mut PgConnection, instance: &str) -> QueryResult<()> {
+    diesel::sql_query("DELETE FROM engine_instances WHERE id = $1")
+        .bind::<Text, _>(instance)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Gives back this instance's leases (restart or shutdown): they become due at once.

@@ -295,15 +295,21 @@ pub fn recipients(
     Ok((items, total))
 }
 
-/// Enabled, unfinished mailings whose next run is due, locked for this transaction;
-/// rows another instance holds are skipped, so each due run is claimed once.
+/// Enabled, unfinished mailings whose next run is due and whose owner is not blocked,
+/// locked for this transaction; rows another instance holds are skipped, so each due run
+/// is claimed once. A blocked owner's mailings stay due and run once they are unblocked.
 pub fn claim_due(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
     limit: i64,
 ) -> QueryResult<Vec<Mailing>> {
+    use crate::db::schema::users;
+    let owner_blocked = users::table
+        .filter(users::id.eq(mailings::owner_id))
+        .filter(users::blocked_at.is_not_null());
     mailings::table
         .filter(mailings::enabled.eq(true))
+        .filter(diesel::dsl::not(diesel::dsl::exists(owner_blocked)))
         .filter(mailings::status.ne("finished"))
         .filter(mailings::next_run_at.le(now))
         .order(mailings::next_run_at)
@@ -312,4 +318,15 @@ pub fn claim_due(
         .for_update()
         .skip_locked()
         .load(conn)
+}
+
+/// Whether the mailing's owner is blocked (a blocked owner's mailings send nothing).
+pub fn owner_blocked(conn: &mut PgConnection, m: &Mailing) -> QueryResult<bool> {
+    use crate::db::schema::users;
+    users::table
+        .find(m.owner_id)
+        .select(users::blocked_at.is_not_null())
+        .first(conn)
+        .optional()
+        .map(|b| b.unwrap_or(false))
 }

@@ -58,6 +58,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    engine_instances (id) {
+        id -> Text,
+        heartbeat_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     mailing_reach (mailing_id, email_key) {
         mailing_id -> Uuid,
         email_key -> Text,
@@ -197,6 +204,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     clients,
     deliveries,
+    engine_instances,
     mailing_reach,
     mailing_recipients,
     mailings,

@@ -1,12 +1,22 @@
 //! Leases due deliveries, sends them, records what happened.
 //!
 //! The loop is pipelined: while one batch is being sent, the next lease is already
-//! running and the previous batch's outcomes are being written, so the database round
-//! trips overlap the SMTP work instead of adding to it. No transaction is ever open
-//! during a send: leasing commits before the first byte goes out, and recording is a
-//! short transaction afterwards. A crash between the two leaves rows leased; the lease
-//! expires (or this instance releases it at restart) and they are sent again with the
-//! same Message-ID; rows recorded as sent are never leased again.
+//! running and the outcomes are being written, so the database round trips overlap the
+//! SMTP work instead of adding to it. No transaction is ever open during a send: leasing
+//! commits before the first byte goes out, and recording is a short transaction after.
+//!
+//! Outcomes are recorded as they happen, not per batch: each finished send goes to the
+//! recorder ([`Dispatcher::recorder`]), which commits whatever has arrived at least every
+//! MAIL_RECORD_FLUSH_MS, one flush at a time (so closing a run never races another flush
+//! of this instance). A crash (kill -9) therefore re-sends at most the emails on the wire
+//! plus those completed within the last flush interval, each with its original
+//! Message-ID: their rows stay leased, and the lease is taken back once this instance has
+//! missed a few heartbeats (or at once when it restarts under the same INSTANCE_ID).
+//! Rows recorded as sent are never leased again.
+//!
+//! One email's failure stays that email's: an error or even a panic while composing,
+//! rendering or sending it fails that delivery, with the reason in its attempt, and the
+//! dispatcher carries on (see [`contained`]).
 
 use std::{
     collections::HashMap,
@@ -19,8 +29,11 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use futures_util::{stream, StreamExt};
-use tokio::{sync::watch, task::JoinHandle};
+use futures_util::{stream, FutureExt, StreamExt};
+use tokio::{
+    sync::{mpsc, watch},
+    task::JoinHandle,
+};
 use tracing::Instrument;
 use uuid::Uuid;
 
@@ -61,6 +74,8 @@ type TemplateCache = HashMap<Uuid, (DateTime<Utc>, Arc<MessageTemplate>)>;
 type MessageRow = (Uuid, String, String, Option<String>, DateTime<Utc>);
 /// A leased batch and the templates it needs.
 type Ready = (Vec<Leased>, Templates);
+/// Outcomes on their way to the recorder.
+type OutcomeTx = mpsc::UnboundedSender<Outcome>;
 
 pub struct Dispatcher {
     state: AppState,
@@ -74,6 +89,11 @@ pub struct Dispatcher {
     stopping: AtomicBool,
     /// When each owner's cached statistics were last refreshed by this dispatcher.
     stats_nudged: Mutex<HashMap<Uuid, std::time::Instant>>,
+    /// When each outcome handed to the recorder and not yet committed was handed over,
+    /// oldest first (the recorder commits in that order). See [`Self::hold_for_recorder`].
+    unrecorded: Mutex<std::collections::VecDeque<tokio::time::Instant>>,
+    /// Signalled after every flush.
+    flushed: tokio::sync::Notify,
 }
 
 /// Result of one send, before it becomes an [`Outcome`].
@@ -87,10 +107,9 @@ enum SendResult {
 }
 
 /// How many deliveries one lease takes: `MAIL_BATCH_SIZE`, but under a rate limit no more
-/// than about [`RATE_LIMITED_BATCH_SECS`] of sending. Outcomes are recorded per batch, so
-/// this keeps the recorded progress (what users watch) moving with the sending, and keeps
-/// a lease, and the one prefetched behind it, far inside `LEASE_SECS` even when several
-/// instances share one slow budget: 500 at 1/s would outlive its lease and be sent twice.
+/// than about [`RATE_LIMITED_BATCH_SECS`] of sending. This keeps a lease, and the one
+/// prefetched behind it, far inside `LEASE_SECS` even when several instances share one
+/// slow budget: 500 at 1/s would outlive its lease and be sent twice.
 fn lease_size(batch_size: usize, rate_per_sec: u32) -> i64 {
     let batch = i64::try_from(batch_size).unwrap_or(i64::MAX).max(1);
     if rate_per_sec == 0 {
@@ -115,6 +134,8 @@ impl Dispatcher {
             instance,
             state,
             cache: Mutex::new(HashMap::new()),
+            unrecorded: Mutex::new(std::collections::VecDeque::new()),
+            flushed: tokio::sync::Notify::new(),
         })
     }
 
@@ -134,10 +155,99 @@ impl Dispatcher {
 
     async fn lease(&self, limit: i64) -> Result<Vec<Leased>, DbError> {
         let instance = self.instance.clone();
+        let stale = self.stale_after().as_secs_f64();
         db::run_blocking(&self.state.db, move |conn| {
-            db::deliveries::lease(conn, &instance, limit, LEASE_SECS).map_err(DbError::from)
+            db::deliveries::lease(conn, &instance, limit, LEASE_SECS, stale).map_err(DbError::from)
         })
         .await
+    }
+
+    /// How long an instance may stay silent before its leases are taken back.
+    fn stale_after(&self) -> Duration {
+        self.state.settings.mail.heartbeat * crate::config::HEARTBEATS_BEFORE_TAKEOVER
+    }
+
+    /// Records that this instance is alive (see `db::deliveries::lease`).
+    pub async fn heartbeat(&self) -> Result<(), DbError> {
+        let instance = self.instance.clone();
+        db::run_blocking(&self.state.db, move |conn| {
+            db::deliveries::heartbeat(conn, &instance).map_err(DbError::from)
+        })
+        .await
+    }
+
+    /// Heartbeats every INSTANCE_HEARTBEAT_SECS until `stop` flips.
+    pub async fn keep_alive(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        let every = self.state.settings.mail.heartbeat;
+        loop {
+            if let Err(e) = self.heartbeat().await {
+                tracing::warn!(error = %e, "cannot record the engine heartbeat");
+            }
+            tokio::select! {
+                _ = stop.changed() => return,
+                _ = tokio::time::sleep(every) => {}
+            }
+        }
+    }
+
+    /// Forgets this instance's heartbeat (clean shutdown, after releasing its leases).
+    pub async fn forget(&self) -> Result<(), DbError> {
+        let instance = self.instance.clone();
+        db::run_blocking(&self.state.db, move |conn| {
+            db::deliveries::forget_instance(conn, &instance).map_err(DbError::from)
+        })
+        .await
+    }
+
+    /// The recorder: receives each outcome as its send completes and commits what has
+    /// arrived at least every MAIL_RECORD_FLUSH_MS, one flush at a time. Returns once the
+    /// senders are gone and everything received is committed, with the first flush error
+    /// if any (every error is logged as it happens; the rows stay leased and go again).
+    async fn recorder(
+        &self,
+        mut outcomes: mpsc::UnboundedReceiver<Outcome>,
+    ) -> Result<(), DbError> {
+        let every = self.state.settings.mail.record_flush;
+        let mut last_flush = tokio::time::Instant::now();
+        let mut first_error = None;
+        loop {
+            let Some(first) = outcomes.recv().await else {
+                return first_error.map_or(Ok(()), Err);
+            };
+            let mut batch = vec![first];
+            let mut open = true;
+            // Gather until one interval has passed since the last flush began; outcomes
+            // that arrived during that flush are already waiting and go in this one.
+            let deadline = last_flush + every;
+            while open {
+                tokio::select! {
+                    o = outcomes.recv() => match o {
+                        Some(o) => batch.push(o),
+                        None => open = false,
+                    },
+                    _ = tokio::time::sleep_until(deadline) => break,
+                }
+            }
+            while let Ok(o) = outcomes.try_recv() {
+                batch.push(o);
+            }
+            last_flush = tokio::time::Instant::now();
+            let n = batch.len();
+            if let Err(e) = self.record(batch).await {
+                tracing::error!(error = %e, "cannot record delivery outcomes; leases will expire and be retried");
+                first_error.get_or_insert(e);
+            }
+            // Done with, committed or not (a failed commit leaves the rows leased).
+            {
+                let mut unrecorded = self.unrecorded.lock().unwrap_or_else(|p| p.into_inner());
+                let n = n.min(unrecorded.len());
+                unrecorded.drain(..n);
+            }
+            self.flushed.notify_waiters();
+            if !open {
+                return first_error.map_or(Ok(()), Err);
+            }
+        }
     }
 
     /// A lease and the templates its rows need, in one step: the prefetch does both while
@@ -242,7 +352,9 @@ impl Dispatcher {
                 Some(t) => t,
                 None => match MessageTemplate::compile(&subject, &body, html.as_deref()) {
                     Ok(t) => {
-                        let t = Arc::new(t);
+                        let t = Arc::new(
+                            t.with_max_output(self.state.settings.mail.template_max_output),
+                        );
                         cache.insert(id, (updated, t.clone()));
                         t
                     }
@@ -259,6 +371,10 @@ impl Dispatcher {
     }
 
     async fn send_one(&self, d: &Leased, templates: &Templates, probe: bool) -> SendResult {
+        if self.stopping() {
+            return SendResult::Deferred;
+        }
+        self.hold_for_recorder().await;
         if self.stopping() {
             return SendResult::Deferred;
         }
@@ -346,12 +462,14 @@ impl Dispatcher {
         }
     }
 
+    /// Sends a leased batch, handing each outcome to the recorder as soon as it is known.
     async fn send_batch(
         &self,
         leased: Vec<Leased>,
         templates: &Templates,
         probe: bool,
-    ) -> Vec<Outcome> {
+        recorder: &OutcomeTx,
+    ) {
         let concurrency = self.state.settings.mail.concurrency.max(1);
         stream::iter(leased)
             .map(|d| {
@@ -359,7 +477,7 @@ impl Dispatcher {
                 let run = tracing::info_span!("run", run = %d.run_id, mailing = %d.mailing_id);
                 let span = tracing::info_span!(parent: &run, "send", delivery = %d.id);
                 async move {
-                    let r = self.send_one(&d, templates, probe).await;
+                    let r = contained(self.send_one(&d, templates, probe)).await;
                     if let SendResult::Failed(e) = &r {
                         tracing::debug!(error = %e, "send failed");
                     }
@@ -368,8 +486,53 @@ impl Dispatcher {
                 .instrument(span)
             })
             .buffer_unordered(concurrency)
-            .collect()
+            .for_each(|outcome| {
+                self.hand_over(recorder, outcome);
+                std::future::ready(())
+            })
             .await
+    }
+
+    /// Gives one outcome to the recorder, noting when (see [`Self::hold_for_recorder`]).
+    fn hand_over(&self, recorder: &OutcomeTx, outcome: Outcome) {
+        self.unrecorded
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push_back(tokio::time::Instant::now());
+        // The receiver lives until every sender is gone (see `run`, `dispatch_once`).
+        let _ = recorder.send(outcome);
+    }
+
+    /// Waits, before a new send starts, while the oldest outcome not yet committed is
+    /// older than two flush intervals. When the database is slow (a flush takes longer
+    /// than the interval), sending slows down with it instead of piling up sent but
+    /// unrecorded emails, which a crash would send twice: those stay within about two
+    /// intervals of sending plus what is on the wire.
+    async fn hold_for_recorder(&self) {
+        let every = self.state.settings.mail.record_flush;
+        loop {
+            let oldest = self
+                .unrecorded
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .front()
+                .copied();
+            match oldest {
+                Some(at) if at.elapsed() > every * 2 => {
+                    // Bounded wait: a flush that ends between the check and here is not
+                    // missed for longer than one interval.
+                    let _ = tokio::time::timeout(every, self.flushed.notified()).await;
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Hands rows leased but not sent back as pending (breaker open, shutting down).
+    fn defer_all(&self, rows: Vec<Leased>, recorder: &OutcomeTx) {
+        for d in rows {
+            self.hand_over(recorder, self.outcome(d, SendResult::Deferred));
+        }
     }
 
     /// One lease-send-record cycle. Returns how many deliveries it handled (0: none due,
@@ -380,6 +543,9 @@ impl Dispatcher {
             Admission::Probe => (1, true),
             Admission::Wait(_) => return Ok(0),
         };
+        // Without the long-running loop (CLI, `send-due`) no heartbeat task runs: prove
+        // liveness per batch, or other instances would take these leases back at once.
+        self.heartbeat().await?;
         let (leased, templates) = self.lease_ready(limit).await?;
         if leased.is_empty() {
             if probe {
@@ -388,8 +554,12 @@ impl Dispatcher {
             return Ok(0);
         }
         let n = leased.len();
-        let outcomes = self.send_batch(leased, &templates, probe).await;
-        self.record(outcomes).await?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let send = async move {
+            self.send_batch(leased, &templates, probe, &tx).await;
+        };
+        let ((), recorded) = tokio::join!(send, self.recorder(rx));
+        recorded?;
         Ok(n)
     }
 
@@ -414,10 +584,29 @@ impl Dispatcher {
         .await
     }
 
-    /// The long-running loop: pipelined lease -> send -> record until `stop` flips.
-    pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+    /// The long-running loop: pipelined lease -> send -> record until `stop` flips;
+    /// then everything received is recorded before the leases are released.
+    pub async fn run(self: Arc<Self>, stop: watch::Receiver<bool>) {
+        // A restart after a panic: what the dead recorder held is gone with it.
+        self.unrecorded
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        let (tx, rx) = mpsc::unbounded_channel();
+        let sending = Arc::clone(&self).send_loop(stop, tx);
+        // Flush errors are logged by the recorder; the loop carries on regardless.
+        let ((), _) = tokio::join!(sending, self.recorder(rx));
+        match self.release_leases().await {
+            Ok(n) if n > 0 => tracing::info!(released = n, "released delivery leases"),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "could not release leases; they expire by themselves")
+            }
+        }
+    }
+
+    async fn send_loop(self: Arc<Self>, mut stop: watch::Receiver<bool>, recorder: OutcomeTx) {
         let wakeup = self.state.engine_wakeup.clone();
-        let mut recording: Option<JoinHandle<Result<(), DbError>>> = None;
         let mut prefetched: Option<JoinHandle<Result<Ready, DbError>>> = None;
         loop {
             if *stop.borrow() {
@@ -431,11 +620,7 @@ impl Dispatcher {
                         // Leased while the breaker was still closed: hand those back via
                         // the deferral path below rather than sitting on them.
                         if let Ok(Ok((rows, _))) = pre.await {
-                            let outcomes = rows
-                                .into_iter()
-                                .map(|d| self.outcome(d, SendResult::Deferred))
-                                .collect();
-                            let _ = self.record(outcomes).await;
+                            self.defer_all(rows, &recorder);
                         }
                     }
                     Self::idle(&mut stop, &wakeup, d.min(IDLE_POLL * 4)).await;
@@ -474,41 +659,12 @@ impl Dispatcher {
                 let me = self.clone();
                 prefetched = Some(tokio::spawn(async move { me.lease_ready(me.batch).await }));
             }
-            let outcomes = self.send_batch(leased, &templates, probe).await;
-            if let Some(previous) = recording.take() {
-                Self::log_record(previous.await);
-            }
-            let me = self.clone();
-            recording = Some(tokio::spawn(async move { me.record(outcomes).await }));
-        }
-        if let Some(previous) = recording.take() {
-            Self::log_record(previous.await);
+            self.send_batch(leased, &templates, probe, &recorder).await;
         }
         if let Some(pre) = prefetched.take() {
             if let Ok(Ok((rows, _))) = pre.await {
-                let outcomes = rows
-                    .into_iter()
-                    .map(|d| self.outcome(d, SendResult::Deferred))
-                    .collect();
-                let _ = self.record(outcomes).await;
+                self.defer_all(rows, &recorder);
             }
-        }
-        match self.release_leases().await {
-            Ok(n) if n > 0 => tracing::info!(released = n, "released delivery leases"),
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, "could not release leases; they expire by themselves")
-            }
-        }
-    }
-
-    fn log_record(r: Result<Result<(), DbError>, tokio::task::JoinError>) {
-        match r {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "cannot record delivery outcomes; leases will expire and be retried")
-            }
-            Err(e) => tracing::error!(error = %e, "recording task failed"),
         }
     }
 
@@ -521,9 +677,49 @@ impl Dispatcher {
     }
 }
 
+/// Runs one delivery's work so that a panic in it (a bug, a library tripping over odd
+/// data) fails that delivery with the panic's message instead of unwinding through the
+/// dispatcher and stopping every owner's mail.
+async fn contained(work: impl std::future::Future<Output = SendResult>) -> SendResult {
+    match std::panic::AssertUnwindSafe(work).catch_unwind().await {
+        Ok(result) => result,
+        Err(panic) => {
+            let why = panic_message(panic.as_ref());
+            tracing::error!(panic = %why, "sending one email panicked; that delivery fails");
+            SendResult::Failed(MailError::Permanent(format!(
+                "internal error while preparing or sending this email: {why}"
+            )))
+        }
+    }
+}
+
+/// The text of a panic payload (`panic!` with a literal or a formatted message).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::lease_size;
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_while_sending_one_email_fails_that_delivery_only() {
+        let r = contained(async { panic!("boom at {}", 42) }).await;
+        match r {
+            SendResult::Failed(MailError::Permanent(why)) => {
+                assert!(why.contains("boom at 42"), "{why}")
+            }
+            _ => panic!("expected a permanent failure"),
+        }
+        assert!(matches!(
+            contained(async { SendResult::Sent("250 ok".into()) }).await,
+            SendResult::Sent(_)
+        ));
+    }
 
     #[test]
     fn without_a_rate_limit_a_lease_takes_the_configured_batch() {

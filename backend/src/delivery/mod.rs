@@ -1,7 +1,9 @@
 //! The delivery engine: turns pending delivery rows into sent emails.
 //!
 //! - `dispatcher`: leases batches of due deliveries, sends them concurrently under a
-//!   rate limit, records outcomes in batches (never holding a transaction across SMTP).
+//!   rate limit, and hands each outcome to a recorder that commits what has completed
+//!   at least every MAIL_RECORD_FLUSH_MS (never holding a transaction across SMTP); one
+//!   email's error or panic fails that delivery only.
 //! - `compose`: renders the message for one recipient, with unsubscribe headers.
 //! - `retry`: exponential backoff with jitter for temporary failures.
 //! - `breaker`: pauses dispatch while the SMTP server is unreachable, probes, resumes.

@@ -3,18 +3,48 @@
 //! Messages use minijinja with two variables, `{{ full_name }}` and `{{ email }}`.
 //! HTML bodies auto-escape (a recipient named `<script>` stays text); plain text and
 //! subjects do not. Templates are checked when a message is saved, so a run never
-//! meets a syntax error, and rendering is bounded with fuel so a template cannot spin.
+//! meets a syntax error.
+//!
+//! One message must never be able to take the process down, so a render is bounded in
+//! time and in memory:
+//! - fuel bounds the instructions (loops cannot spin);
+//! - the subject, text and HTML of one email are written into one budget of
+//!   `TEMPLATE_MAX_OUTPUT_BYTES` that stops the render as soon as it is exceeded;
+//! - the text the template builds without emitting it (`{% set s = s ~ s %}`, `"x" * n`,
+//!   `|join`, `|replace` ...) is charged to a string budget of [`STRING_BUDGET_FACTOR`]
+//!   times the output cap, checked before each large string is allocated (the vendored
+//!   minijinja's `value::budget`, see the root Cargo.toml: upstream has no such hook);
+//! - filters that can pad or serialise without bound (`indent`, `format`, `tojson`,
+//!   `pprint`) are not offered, and neither is the `debug()` helper, which dumps the
+//!   engine's state (minijinja's `debug` feature, which adds template source and state
+//!   to error texts, is off too: error texts end up in attempt logs).
+//!
+//! Over either budget the render fails with [`TemplateError::TooLarge`], whose text
+//! starts with `template_too_large`: the delivery fails permanently with that reason.
+
+use std::io;
 
 use minijinja::{context, AutoEscape, Environment, UndefinedBehavior};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct TemplateError(String);
+pub enum TemplateError {
+    #[error("{0}")]
+    Invalid(String),
+    /// The rendered email (or the text built while rendering it) is over the cap.
+    #[error("template_too_large: the rendered email would exceed {0} bytes")]
+    TooLarge(usize),
+}
+
+/// Default of `TEMPLATE_MAX_OUTPUT_BYTES`.
+pub const DEFAULT_MAX_OUTPUT: usize = 4 * 1024 * 1024;
+/// The text a render may build (emitted or not) is this many times the output cap.
+pub const STRING_BUDGET_FACTOR: usize = 4;
 
 /// The compiled templates of one message.
 pub struct MessageTemplate {
     env: Environment<'static>,
     has_html: bool,
+    max_output: usize,
 }
 
 pub struct Rendered {
@@ -25,10 +55,20 @@ pub struct Rendered {
 
 const FUEL: u64 = 100_000;
 
+/// Filters whose output can grow without bound before the string budget sees it
+/// (padding widths, serialising whole structures).
+const UNBOUNDED_FILTERS: [&str; 4] = ["indent", "format", "tojson", "pprint"];
+
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Lenient);
     env.set_fuel(Some(FUEL));
+    for name in UNBOUNDED_FILTERS {
+        env.remove_filter(name);
+    }
+    // `debug()` prints the whole render state (every variable in scope) into the output;
+    // it is a builtin global whatever the crate's `debug` feature says.
+    env.remove_global("debug");
     env.set_auto_escape_callback(|name| {
         if name == "html" {
             AutoEscape::Html
@@ -46,8 +86,9 @@ impl MessageTemplate {
         html: Option<&str>,
     ) -> Result<Self, (&'static str, TemplateError)> {
         let mut env = environment();
-        let err =
-            |field: &'static str| move |e: minijinja::Error| (field, TemplateError(describe(&e)));
+        let err = |field: &'static str| {
+            move |e: minijinja::Error| (field, TemplateError::Invalid(describe(&e)))
+        };
         env.add_template_owned("subject", subject.to_owned())
             .map_err(err("subject"))?;
         env.add_template_owned("body", body.to_owned())
@@ -59,16 +100,39 @@ impl MessageTemplate {
         Ok(MessageTemplate {
             env,
             has_html: html.is_some(),
+            max_output: DEFAULT_MAX_OUTPUT,
         })
     }
 
+    /// Sets the cap on subject + text + HTML of one rendered email.
+    pub fn with_max_output(mut self, bytes: usize) -> Self {
+        self.max_output = bytes;
+        self
+    }
+
+    /// Renders one recipient's email within the output cap and the string budget.
+    /// CPU-bound (up to the fuel limit): callers on an async executor other than the
+    /// engine's own run it off the executor.
     pub fn render(&self, full_name: &str, email: &str) -> Result<Rendered, TemplateError> {
         let ctx = context! { full_name => full_name, email => email };
-        let one = |name: &str| {
-            self.env
+        let _budget = StringBudget::arm(self.max_output.saturating_mul(STRING_BUDGET_FACTOR));
+        let mut out = CappedWriter {
+            buf: Vec::new(),
+            left: self.max_output,
+            over: false,
+        };
+        let mut one = |name: &str| -> Result<String, TemplateError> {
+            out.buf.clear();
+            let result = self
+                .env
                 .get_template(name)
-                .and_then(|t| t.render(&ctx))
-                .map_err(|e| TemplateError(describe(&e)))
+                .and_then(|t| t.render_captured_to(&ctx, &mut out).map(|_| ()));
+            if out.over || minijinja::value::budget::budget_exhausted() {
+                return Err(TemplateError::TooLarge(self.max_output));
+            }
+            result.map_err(|e| TemplateError::Invalid(describe(&e)))?;
+            String::from_utf8(std::mem::take(&mut out.buf))
+                .map_err(|_| TemplateError::Invalid("template error: output is not UTF-8".into()))
         };
         Ok(Rendered {
             // Headers are one line: a newline in a subject would be header injection.
@@ -80,6 +144,46 @@ impl MessageTemplate {
                 None
             },
         })
+    }
+}
+
+/// Arms the render's string budget on this thread for its lifetime (restored on drop,
+/// also when a render panics).
+struct StringBudget(Option<usize>);
+
+impl StringBudget {
+    fn arm(bytes: usize) -> Self {
+        StringBudget(minijinja::value::budget::set_string_budget(Some(bytes)))
+    }
+}
+
+impl Drop for StringBudget {
+    fn drop(&mut self) {
+        minijinja::value::budget::set_string_budget(self.0);
+    }
+}
+
+/// Collects one part of the email; refuses to grow past what is left of the cap shared
+/// by the subject, text and HTML, so an over-large render stops at the cap.
+struct CappedWriter {
+    buf: Vec<u8>,
+    left: usize,
+    over: bool,
+}
+
+impl io::Write for CappedWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if bytes.len() > self.left {
+            self.over = true;
+            return Err(io::Error::other("template_too_large"));
+        }
+        self.left -= bytes.len();
+        self.buf.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -135,6 +239,85 @@ mod tests {
         assert!(t.render("a", "b").is_err());
     }
 
+    fn too_large(subject: &str, body: &str) -> bool {
+        let t = MessageTemplate::compile(subject, body, None)
+            .unwrap()
+            .with_max_output(64 * 1024);
+        matches!(
+            t.render("Ann", "ann@example.com"),
+            Err(TemplateError::TooLarge(_))
+        )
+    }
+
+    #[test]
+    fn a_loop_of_large_repeats_stops_at_the_output_cap() {
+        assert!(too_large(
+            "s",
+            r#"{% for i in range(100000) %}{{ "x" * 1000000 }}{% endfor %}"#
+        ));
+    }
+
+    #[test]
+    fn text_built_without_being_emitted_is_bounded_too() {
+        let doubling = format!(
+            r#"{{% set s = "x" * 100000 %}}{}{{{{ s|length }}}}"#,
+            r#"{% set s = s ~ s ~ s %}"#.repeat(20)
+        );
+        for bomb in [
+            doubling.as_str(),
+            r#"{% set s = "x" * 100000 %}{% for i in range(30) %}{% set s = s + s %}{% endfor %}{{ s|length }}"#,
+            r#"{% set ns = namespace(s="xxxxxxxx") %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}"#,
+            r#"{% macro grow(s, n) %}{% if n %}{{ grow(s ~ s, n - 1)|length }}{% endif %}{% endmacro %}{{ grow("xxxxxxxx", 60) }}"#,
+            r#"{% set s %}{% for i in range(100000) %}{{ "y" * 100000 }}{% endfor %}{% endset %}{{ s|length }}"#,
+            r#"{{ (["x" * 100000] * 100000)|join|length }}"#,
+            r#"{% set s = "x" * 50000 %}{{ s|replace("x", s)|length }}"#,
+            r#"{{ ((["x"] * 1000) * 1000)|list|length }}"#,
+        ] {
+            assert!(too_large("s", bomb), "not stopped: {bomb}");
+        }
+        // The cap is shared: a big subject leaves less for the body.
+        assert!(too_large(r#"{{ "s" * 40000 }}"#, r#"{{ "b" * 40000 }}"#));
+    }
+
+    #[test]
+    fn ordinary_templates_render_under_the_budget() {
+        let t = MessageTemplate::compile(
+            "Hi {{ full_name|upper }}",
+            r#"{% for i in range(3) %}{{ "-" * 10 ~ full_name }}{% endfor %}{{ [full_name, email]|join(", ") }}"#,
+            None,
+        )
+        .unwrap()
+        .with_max_output(64 * 1024);
+        let r = t.render("Ann", "ann@example.com").unwrap();
+        assert_eq!(r.subject, "Hi ANN");
+        assert!(r.text.ends_with("----------AnnAnn, ann@example.com"));
+    }
+
+    #[test]
+    fn no_helper_dumps_the_engine_state_and_unbounded_filters_are_gone() {
+        // With minijinja's `debug` feature on, this printed the whole context.
+        let t = MessageTemplate::compile("s", "{{ debug() }}", None).unwrap();
+        if let Ok(r) = t.render("Ann", "ann@example.com") {
+            assert!(
+                !r.text.contains("full_name") && !r.text.contains("Ann"),
+                "{}",
+                r.text
+            );
+        }
+        for src in [
+            "{{ full_name|indent(100000000) }}",
+            "{{ '%100000000s'|format(full_name) }}",
+            "{{ full_name|tojson }}",
+            "{{ full_name|pprint }}",
+        ] {
+            let t = MessageTemplate::compile("s", src, None).unwrap();
+            assert!(
+                t.render("Ann", "ann@example.com").is_err(),
+                "{src} rendered"
+            );
+        }
+    }
+
     #[test]
     fn subject_newlines_cannot_inject_headers() {
         let t = MessageTemplate::compile("Hi {{ full_name }}", "b", None).unwrap();
@@ -149,6 +332,36 @@ mod tests {
         fn arbitrary_text_never_panics(src in "\\PC{0,200}", name in "\\PC{0,50}") {
             if let Ok(t) = MessageTemplate::compile(&src, &src, Some(&src)) {
                 let _ = t.render(&name, "e@example.com");
+            }
+        }
+
+        /// Templates built from repetition, concatenation and loops render under the cap
+        /// or fail; never over it.
+        #[test]
+        fn renders_never_exceed_the_cap(
+            seed in prop::sample::select(vec![r#""x""#, "full_name", r#"("ab" * 1000)"#, r#""""#]),
+            ops in prop::collection::vec(
+                prop::sample::select(vec![
+                    "{% set s = s ~ s %}",
+                    "{% set s = s + s %}",
+                    "{% set s = s * 7 %}",
+                    "{% set s = [s, s, s]|join %}",
+                    r#"{% set s = s|replace("x", s) %}"#,
+                    "{% set s %}{% for i in range(50) %}{{ s }}{% endfor %}{% endset %}",
+                    "{% for i in range(20) %}{{ s }}{% endfor %}",
+                    "{{ s }}",
+                ]),
+                0..12,
+            ),
+        ) {
+            let cap = 32 * 1024;
+            let body = format!("{{% set s = {seed} %}}{}", ops.concat());
+            let t = MessageTemplate::compile("{{ s }}", &body, Some(&body))
+                .unwrap()
+                .with_max_output(cap);
+            if let Ok(r) = t.render("Ann", "ann@example.com") {
+                let total = r.subject.len() + r.text.len() + r.html.map_or(0, |h| h.len());
+                prop_assert!(total <= cap, "{} bytes from {}", total, body);
             }
         }
 

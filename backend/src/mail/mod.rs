@@ -173,7 +173,33 @@ fn error_text(e: &lettre::transport::smtp::Error) -> String {
     text
 }
 
-/// A plain-text email with an optional HTML alternative.
+/// One header line from any text: control characters (CR, LF, TAB, the rest of C0 and
+/// C1) become spaces, so stored data can never break or inject a header; lettre then
+/// RFC 2047-encodes whatever is not plain ASCII.
+pub fn header_text(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// A mailbox whose display name is safe in a header whatever it holds. lettre's
+/// `Mailbox` `Display` refuses (fmt::Error) a name with control characters, and its
+/// `To`/`From` headers call `to_string()` on it, so such a name panics inside
+/// `MessageBuilder::to`: names from old rows (or any other source) pass through here.
+pub fn safe_mailbox(mailbox: Mailbox) -> Mailbox {
+    let name = mailbox
+        .name
+        .as_deref()
+        .map(|n| header_text(n).trim().to_owned())
+        .filter(|n| !n.is_empty());
+    Mailbox::new(name, mailbox.email)
+}
+
+/// A plain-text email with an optional HTML alternative. Safe for any display name
+/// and subject (see [`safe_mailbox`]): account emails and mailings both come here.
 pub fn build_message(
     from: &Mailbox,
     to: Mailbox,
@@ -182,9 +208,9 @@ pub fn build_message(
     html: Option<String>,
 ) -> Result<Message, lettre::error::Error> {
     let builder = Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(subject);
+        .from(safe_mailbox(from.clone()))
+        .to(safe_mailbox(to))
+        .subject(header_text(subject));
     match html {
         Some(html) => builder.multipart(MultiPart::alternative_plain_html(text, html)),
         None => builder.singlepart(
@@ -192,5 +218,63 @@ pub fn build_message(
                 .header(ContentType::TEXT_PLAIN)
                 .body(text),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Account emails and mailings alike: whatever a stored name holds, the message
+        /// builds and formats (no panic) with a one-line To header.
+        #[test]
+        fn any_name_makes_a_message(name in "(?s)\\PC{0,40}|[\\x00-\\x1f\\x7f-\\u{9f} a-z]{0,40}") {
+            let from: Mailbox = "Herald <news@example.org>".parse().unwrap();
+            let to = Mailbox::new(Some(name.clone()), "eve@example.com".parse().unwrap());
+            let email = templates::verification(&name, "http://x/v?token=t", Duration::from_secs(3600));
+            let raw = build_message(&from, to, &email.subject, email.text, Some(email.html))
+                .unwrap()
+                .formatted();
+            let raw = String::from_utf8(raw).unwrap();
+            let headers = &raw[..raw.find("\r\n\r\n").unwrap()];
+            // Every header line is printable ASCII; continuation lines start with a space.
+            for line in headers.split("\r\n") {
+                prop_assert!(line.bytes().all(|b| (0x20..0x7f).contains(&b)), "{:?}", line);
+                prop_assert!(!line.starts_with("Bcc"), "{:?}", line);
+            }
+            prop_assert_eq!(headers.split("\r\n").filter(|l| l.starts_with("To:")).count(), 1);
+        }
+    }
+
+    #[test]
+    fn any_display_name_builds_a_well_formed_message() {
+        let from: Mailbox = "Herald <news@example.org>".parse().unwrap();
+        for name in [
+            "Eve\r\nBcc: victim@example.com",
+            "tab\there",
+            "bell\u{7}\u{0}nul",
+            "c1\u{85}\u{9b}x",
+            "\r\n",
+            "Ünïcödé\nname",
+        ] {
+            let to = Mailbox::new(Some(name.into()), "eve@example.com".parse().unwrap());
+            let raw = build_message(&from, to, "Subject\r\nBcc: x@example.com", "b".into(), None)
+                .unwrap()
+                .formatted();
+            let raw = String::from_utf8(raw).unwrap();
+            let headers = &raw[..raw.find("\r\n\r\n").unwrap()];
+            assert!(
+                !headers.contains("\nBcc"),
+                "{name:?} injected a header: {headers}"
+            );
+            assert!(
+                headers
+                    .bytes()
+                    .all(|b| b == b'\r' || b == b'\n' || b == b'\t' || !b.is_ascii_control()),
+                "{name:?} left a control character: {headers:?}"
+            );
+        }
     }
 }

@@ -40,8 +40,13 @@ fn env() -> &'static Environment<'static> {
 fn render(name: &str, ctx: minijinja::Value) -> String {
     env()
         .get_template(name)
-        .and_then(|t| t.render(ctx))
-        .expect("built-in templates render with their context")
+        .and_then(|t| t.render(&ctx))
+        .unwrap_or_else(|e| {
+            // Built-in templates over plain strings do not fail; should one ever, the bare
+            // values (the link among them) beat a panic on the request path.
+            tracing::error!(error = %e, template = name, "built-in email template failed");
+            ctx.to_string()
+        })
 }
 
 pub fn verification(name: &str, link: &str, ttl: std::time::Duration) -> RenderedEmail {

@@ -116,6 +116,29 @@ async fn the_unsubscribe_page_names_sender_and_masked_address_in_the_recipients_
 #[tokio::test]
 async fn a_test_emails_unsubscribe_link_shows_a_page_saying_it_was_a_test() {
     let app = spawn_app().await;
+    let (user, clients, message) = app.user_with_audience(1).await;
+    let m = app
+        .create_mailing(&user, json!({"message_id": message.id, "client_ids": [clients[0].id], "start_at": ahead(3600), "periodicity": "daily"}))
+        .await;
+    let res = app
+        .post(
+            &format!("/api/v1/mailings/{}/test", m.id),
+            Some(&user.token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let test_mail = eventually("the test email", MAIL_WAIT, || async {
+        app.smtp
+            .emails_to(&user.email)
+            .into_iter()
+            .find(|e| e.header("List-Unsubscribe").is_some())
+    })
+    .await;
+    assert_eq!(
+        test_mail.header("List-Unsubscribe").as_deref(),
+        Some(format!("<{PUBLIC_URL}/u/test>").as_str())
+    );
     let (status, html) = page(&app, reqwest::Method::GET, "/u/test", "en").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("This was a test email"), "{html}");
