@@ -10,7 +10,9 @@
 #      Fixed seed and bounded example count, so a run is repeatable and short;
 #   4. scripts/fuzz_control_chars.py puts CR/LF, NUL, TAB, ESC and C1 characters into
 #      every string field of every JSON body and into CSV import cells: no 5xx, errors
-#      as problem+json, the server still ready and never panicked.
+#      as problem+json, the server still ready and never panicked;
+#   5. scripts/login-burst.sh: 200 parallel sign-ins from 200 IPs against a real server
+#      keep its peak RSS under 300 MB and get only 401 or 429.
 #
 #   scripts/robustness.sh [--examples N] [--seed N]
 #
@@ -28,7 +30,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --examples) examples="$2"; shift 2 ;;
         --seed) seed="$2"; shift 2 ;;
-        -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) herald_die "unknown argument: $1 (try --help)" ;;
     esac
 done
@@ -146,4 +148,9 @@ python3 scripts/fuzz_control_chars.py "$base" "$token" \
 if grep -q 'panicked' "$reports/server.log"; then
     herald_die "the server panicked during fuzzing; see $reports/server.log"
 fi
+
+# --- 5. a burst of parallel sign-ins: memory stays bounded, answers stay 401/429 ---------
+herald_log "login burst: 200 parallel sign-ins, peak RSS under 300 MB, only 401/429"
+bash scripts/login-burst.sh --requests 200 --limit-mb 300
+
 herald_log "robustness checks passed"
