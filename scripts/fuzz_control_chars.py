@@ -80,7 +80,7 @@ def main():
     post = must(base, token, "POST", "/api/v1/posts", {"title": "T", "body": "B"})
     role = must(base, token, "POST", "/api/v1/roles",
                 {"name": f"cc_{tag}", "permissions": ["stats.view_all"]})
-    mailing_body = {"message_id": message["id"], "client_ids": [client["id"]],
+    mailing_body = {"name": "Fuzz mailing", "message_id": message["id"], "client_ids": [client["id"]],
                     "start_at": "2999-01-01T00:00:00Z", "periodicity": "once"}
     mailing = must(base, token, "POST", "/api/v1/mailings", mailing_body)
     me = must(base, token, "GET", "/api/v1/me", None)

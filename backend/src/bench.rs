@@ -136,6 +136,7 @@ async fn bench(settings: &mut Settings, db_url: String, opts: &BenchOptions) -> 
             &NewMailing {
                 id: Uuid::new_v4(),
                 owner_id: user.id,
+                name: "bench-send",
                 message_id: message.id,
                 all_clients: true,
                 start_at: chrono::Utc::now() + chrono::Duration::days(365),

@@ -57,6 +57,7 @@ fn check(access: Access, what: &str) -> Result<(), MailingError> {
 
 /// The validated form of `MailingInput`.
 struct ValidMailing {
+    name: String,
     message_id: Uuid,
     client_ids: Option<Vec<Uuid>>,
     all_clients: bool,
@@ -67,6 +68,16 @@ struct ValidMailing {
 
 fn parse_input(input: api::MailingInput, now: DateTime<Utc>) -> Result<ValidMailing, MailingError> {
     let mut errors = FieldErrors::new();
+    let name = input.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.add("name", "must be 1 to 200 characters");
+    } else if let Err(e) = herald_api_types::text::single_line(&name) {
+        errors.add_coded(
+            "name",
+            "control_character",
+            e.message.map(|m| m.to_string()).unwrap_or_default(),
+        );
+    }
     let periodicity = errors.check("periodicity", input.periodicity.parse::<Periodicity>());
     match (&input.client_ids, input.all_clients) {
         (Some(_), true) => errors.add("client_ids", "give client_ids or all_clients, not both"),
@@ -98,6 +109,7 @@ fn parse_input(input: api::MailingInput, now: DateTime<Utc>) -> Result<ValidMail
         ids.dedup();
     }
     Ok(ValidMailing {
+        name,
         message_id: input.message_id,
         client_ids,
         all_clients: input.all_clients,
@@ -195,6 +207,7 @@ pub fn view(
                 .map(|r| run_view(r.clone(), pending.get(&r.id).copied().unwrap_or(0))),
             id: m.id,
             owner_id: m.owner_id,
+            name: m.name,
             message_id: m.message_id,
             all_clients: m.all_clients,
             start_at: m.start_at,
@@ -246,6 +259,7 @@ pub async fn create(
                 &NewMailing {
                     id: Uuid::new_v4(),
                     owner_id: owner,
+                    name: &v.name,
                     message_id: v.message_id,
                     all_clients: v.all_clients,
                     start_at: v.start_at,
@@ -315,6 +329,7 @@ pub async fn update(
                 conn,
                 id,
                 &MailingChanges {
+                    name: &v.name,
                     message_id: v.message_id,
                     all_clients: v.all_clients,
                     start_at: v.start_at,

@@ -11,6 +11,8 @@ pub struct Mailing {
     pub id: Uuid,
     /// The user who owns it.
     pub owner_id: Uuid,
+    /// What the owner calls it (1-200 characters, one line).
+    pub name: String,
     /// The message it sends.
     pub message_id: Uuid,
     /// Whether it goes to every client the owner has at the time of each run.
@@ -50,6 +52,17 @@ pub struct Mailing {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MailingInput {
+    /// What to call it: 1-200 characters, one line. Required.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+        )
+    )]
+    pub name: String,
     /// One of the caller's messages.
     pub message_id: Uuid,
     /// Recipients: ids of the caller's clients (replaces the set on PUT).

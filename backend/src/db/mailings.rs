@@ -32,6 +32,8 @@ pub struct Mailing {
     pub disabled_by: Option<Uuid>,
     pub disabled_at: Option<DateTime<Utc>>,
     pub disabled_reason: Option<String>,
+    /// What the owner calls it (1-200 characters, one line).
+    pub name: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -39,6 +41,7 @@ pub struct Mailing {
 pub struct NewMailing<'a> {
     pub id: Uuid,
     pub owner_id: Uuid,
+    pub name: &'a str,
     pub message_id: Uuid,
     pub all_clients: bool,
     pub start_at: DateTime<Utc>,
@@ -51,6 +54,7 @@ pub struct NewMailing<'a> {
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = mailings, treat_none_as_null = true)]
 pub struct MailingChanges<'a> {
+    pub name: &'a str,
     pub message_id: Uuid,
     pub all_clients: bool,
     pub start_at: DateTime<Utc>,

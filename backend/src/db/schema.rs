@@ -96,6 +96,7 @@ diesel::table! {
         disabled_by -> Nullable<Uuid>,
         disabled_at -> Nullable<Timestamptz>,
         disabled_reason -> Nullable<Text>,
+        name -> Text,
     }
 }
 

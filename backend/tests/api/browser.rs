@@ -573,6 +573,7 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
     // A new mailing starts now by default: saving would send, and the button says so.
     b.wait_text("button[type='submit']", "Save and send now")
         .await;
+    b.fill("#name", "Readers' weekly").await;
     b.select_label("#message_id", "News for {{ full_name }}")
         .await;
     b.wait_count("#recipient-picker input.pick", 3).await;
@@ -595,7 +596,8 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
         })
         .await;
     let mailing_id: Uuid = path["/mailings/".len()..].parse().unwrap();
-    b.wait_text("#mailing-title", "News for {{ full_name }}")
+    b.wait_text("#mailing-title", "Readers' weekly").await;
+    b.wait_text(".fact-message", "News for {{ full_name }}")
         .await;
     b.wait_text(".badges", "Created").await;
     b.wait_text("#fact-recipients", "3").await;
@@ -642,8 +644,13 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
 
     // The list shows the mailing's status and the last run's counts.
     b.click(".breadcrumb a[href='/mailings']").await;
-    b.wait_text("#mailings-table", "News for {{ full_name }}")
+    b.wait_text("#mailings-table .mailing-name", "Readers' weekly")
         .await;
+    b.wait_text(
+        "#mailings-table .mailing-subject",
+        "News for {{ full_name }}",
+    )
+    .await;
     b.wait_text("#mailings-table", "Running").await;
     b.wait_text("#mailings-table", "✓ 3").await;
     b.shot("12-mailings").await;
@@ -709,7 +716,7 @@ async fn a_manager_blocks_a_user_who_is_then_signed_out_at_their_next_action() {
     let mailing = app
         .create_mailing(
             &user,
-            json!({"message_id": message.id, "client_ids": [client.id],
+            json!({"name": "Test mailing", "message_id": message.id, "client_ids": [client.id],
                "start_at": crate::helpers::ahead(86_400), "periodicity": "daily"}),
         )
         .await;
@@ -838,7 +845,7 @@ async fn the_statistics_page_shows_the_figures_and_the_chart_after_a_send() {
     let mailing = app
         .create_mailing(
             &user,
-            json!({"message_id": message.id, "client_ids": ids,
+            json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids,
                    "start_at": crate::helpers::ago(60), "periodicity": "once"}),
         )
         .await;
@@ -915,7 +922,7 @@ async fn the_statistics_page_follows_a_run_in_progress_live() {
     let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
     app.create_mailing(
         &user,
-        json!({"message_id": message.id, "client_ids": ids,
+        json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids,
                "start_at": crate::helpers::ago(60), "periodicity": "once"}),
     )
     .await;

@@ -33,7 +33,7 @@ async fn send_runs_a_mailing_from_the_terminal_and_refuses_a_disabled_one() {
     app.stop_scheduler();
     let (user, clients, message) = app.user_with_audience(3).await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ahead(86_400), "periodicity": "daily"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ahead(86_400), "periodicity": "daily"}))
         .await;
     let out = herald(&app, &["send", &m.id.to_string()]).await;
     assert!(
@@ -74,7 +74,7 @@ async fn send_due_starts_due_runs_and_sends_them() {
     app.stop_scheduler();
     let (user, clients, message) = app.user_with_audience(2).await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ahead(3600), "periodicity": "weekly"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ahead(3600), "periodicity": "weekly"}))
         .await;
     app.sql(&format!(
         "UPDATE mailings SET next_run_at = now() - interval '1 minute' WHERE id = '{}'",

@@ -27,7 +27,7 @@ async fn a_kill_9_mid_run_loses_nobody_and_resends_at_most_the_wire_plus_one_flu
     app.stop_scheduler();
     app.import_audience(&user, "k9-", RECIPIENTS).await;
     let message = app.create_message(&user, "Crash").await;
-    let m = app.create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ahead(1), "periodicity": "once"})).await;
+    let m = app.create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ahead(1), "periodicity": "once"})).await;
     let concurrency = CONCURRENCY.to_string();
     let flush = FLUSH_MS.to_string();
     let batch = BATCH.to_string();

@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::{helpers::*, smtp_server::Fault};
 
 async fn send_to_all(app: &TestApp, user: &TestUser, message: &api::Message) -> api::Mailing {
-    app.create_mailing(user, json!({"message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await
+    app.create_mailing(user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await
 }
 
 fn temp(code: u16) -> Fault {
@@ -104,7 +104,7 @@ async fn retry_failed_resends_only_to_those_whose_last_delivery_failed() {
     let app = spawn_app().await;
     let (user, clients, message) = app.user_with_audience(3).await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ahead(86_400), "periodicity": "daily"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ahead(86_400), "periodicity": "daily"}))
         .await;
     assert_problem(
         app.post(
@@ -283,7 +283,7 @@ async fn two_instances_on_one_database_send_each_email_exactly_once() {
     app.import_audience(&user, "many", 300).await;
     let message = app.create_message(&user, "Scale").await;
     // Created through the twin: both schedulers and dispatchers race for the work.
-    let m = twin.create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ahead(1), "periodicity": "once"})).await;
+    let m = twin.create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ahead(1), "periodicity": "once"})).await;
     let m = app.settled(&user, m.id).await;
     assert_eq!(m.last_run.as_ref().unwrap().sent, 300);
     let runs: api::Page<api::Run> = app
@@ -318,7 +318,7 @@ async fn a_killed_process_resumes_its_run_after_restart_without_losing_anyone() 
     app.stop_scheduler();
     app.import_audience(&user, "crash", 40).await;
     let message = app.create_message(&user, "Crash test").await;
-    let m = app.create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ahead(1), "periodicity": "once"})).await;
+    let m = app.create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ahead(1), "periodicity": "once"})).await;
 
     app.smtp
         .set_default_fault(Some(Fault::SlowReply(Duration::from_millis(150))));

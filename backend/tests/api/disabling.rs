@@ -12,7 +12,7 @@ async fn a_manager_disables_with_a_reason_the_owner_sees_and_gets_by_email() {
     let app = spawn_app().await;
     let (owner, clients, message) = app.user_with_audience(1).await;
     let m = app
-        .create_mailing(&owner, json!({"message_id": message.id, "client_ids": [clients[0].id], "start_at": ahead(3600), "periodicity": "daily"}))
+        .create_mailing(&owner, json!({"name": "Test mailing", "message_id": message.id, "client_ids": [clients[0].id], "start_at": ahead(3600), "periodicity": "daily"}))
         .await;
     assert_eq!(
         (m.disabled_by, m.disabled_at, m.disabled_reason.as_deref()),
@@ -90,7 +90,7 @@ async fn disabling_refuses_a_finished_mailing_and_bad_bodies() {
     let app = spawn_app().await;
     let (owner, clients, message) = app.user_with_audience(1).await;
     let done = app
-        .create_mailing(&owner, json!({"message_id": message.id, "client_ids": [clients[0].id], "start_at": ago(1), "periodicity": "once"}))
+        .create_mailing(&owner, json!({"name": "Test mailing", "message_id": message.id, "client_ids": [clients[0].id], "start_at": ago(1), "periodicity": "once"}))
         .await;
     let done = app.settled(&owner, done.id).await;
     assert_eq!(done.status, "finished");
@@ -107,7 +107,7 @@ async fn disabling_refuses_a_finished_mailing_and_bad_bodies() {
     assert!(problem.detail.unwrap().contains("finished"));
 
     let open = app
-        .create_mailing(&owner, json!({"message_id": message.id, "client_ids": [clients[0].id], "start_at": ahead(3600), "periodicity": "daily"}))
+        .create_mailing(&owner, json!({"name": "Test mailing", "message_id": message.id, "client_ids": [clients[0].id], "start_at": ahead(3600), "periodicity": "daily"}))
         .await;
     let path = format!("/api/v1/mailings/{}/disable", open.id);
     assert_problem(

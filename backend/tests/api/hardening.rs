@@ -104,7 +104,7 @@ async fn an_unsubscribe_survives_deleting_and_adding_the_client_again() {
     let app = spawn_app().await;
     let (user, clients, message) = app.user_with_audience(2).await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "daily"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "daily"}))
         .await;
     let leaver = &clients[0];
     let mail = app.smtp.wait_for_email_to(&leaver.email, MAIL_WAIT).await;
@@ -176,7 +176,7 @@ async fn failures_of_a_finished_once_mailing_can_be_retried() {
         text: "4.3.0 try again later".into(),
     }));
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"}))
         .await;
     let m = app.settled(&user, m.id).await;
     assert_eq!(m.status, "finished");

@@ -24,8 +24,8 @@ async fn a_stored_name_with_cr_lf_is_header_encoded_and_every_owner_keeps_receiv
     ));
     let eve_message = app.create_message(&eve, "For {{ full_name }}").await;
     let (ann, ann_clients, ann_message) = app.user_with_audience(2).await;
-    let eve_mailing = app.create_mailing(&eve, json!({"message_id": eve_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
-    app.create_mailing(&ann, json!({"message_id": ann_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
+    let eve_mailing = app.create_mailing(&eve, json!({"name": "Test mailing", "message_id": eve_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
+    app.create_mailing(&ann, json!({"name": "Test mailing", "message_id": ann_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
 
     let email = app
         .smtp
@@ -59,7 +59,7 @@ async fn a_stored_name_with_cr_lf_is_header_encoded_and_every_owner_keeps_receiv
     // This instance stops; another one on the same database carries on sending.
     app.stop_scheduler();
     let twin = app.twin().await;
-    let again = twin.create_mailing(&ann, json!({"message_id": ann_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
+    let again = twin.create_mailing(&ann, json!({"name": "Test mailing", "message_id": ann_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
     let run = twin.settled(&ann, again.id).await.last_run.unwrap();
     assert_eq!((run.sent, run.failed), (2, 0));
 }
@@ -82,8 +82,8 @@ async fn blocking_an_owner_stops_their_sending_until_they_are_unblocked() {
     // Slow replies keep the first run going while the owner is blocked.
     app.smtp
         .set_default_fault(Some(Fault::SlowReply(Duration::from_millis(100))));
-    let running = app.create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
-    let scheduled = app.create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ahead(2), "periodicity": "once"})).await;
+    let running = app.create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
+    let scheduled = app.create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ahead(2), "periodicity": "once"})).await;
     eventually("the first emails", Duration::from_secs(20), || async {
         (emails_with_prefix(&app, "blk") >= 3).then_some(())
     })
@@ -174,8 +174,8 @@ async fn a_template_bomb_fails_only_its_own_deliveries_as_template_too_large_acr
     );
     let bomb_message: herald_api_types::Message = res.json().await.unwrap();
     let (ann, ann_clients, ann_message) = app.user_with_audience(2).await;
-    let bombed = app.create_mailing(&eve, json!({"message_id": bomb_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
-    app.create_mailing(&ann, json!({"message_id": ann_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
+    let bombed = app.create_mailing(&eve, json!({"name": "Test mailing", "message_id": bomb_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
+    app.create_mailing(&ann, json!({"name": "Test mailing", "message_id": ann_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
 
     let run = app.settled(&eve, bombed.id).await.last_run.unwrap();
     assert_eq!((run.sent, run.failed), (0, 2));
@@ -211,7 +211,7 @@ async fn a_template_bomb_fails_only_its_own_deliveries_as_template_too_large_acr
     // Another instance on the same database carries on; the bomb is not retried.
     app.stop_scheduler();
     let twin = app.twin().await;
-    let again = twin.create_mailing(&ann, json!({"message_id": ann_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
+    let again = twin.create_mailing(&ann, json!({"name": "Test mailing", "message_id": ann_message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
     let run = twin.settled(&ann, again.id).await.last_run.unwrap();
     assert_eq!((run.sent, run.failed), (2, 0));
     assert_eq!(twin.attempts(&eve, bombed.id, "").await.total, 2);
@@ -276,7 +276,7 @@ async fn api_latency_while_smtp_hangs_against_idle() {
     let idle = p99_ms(&app, &user.token, path, 300).await;
     app.smtp
         .set_default_fault(Some(Fault::Stall(Duration::from_secs(60))));
-    app.create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
+    app.create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let hanging = p99_ms(&app, &user.token, path, 300).await;
     eprintln!(
@@ -286,7 +286,7 @@ async fn api_latency_while_smtp_hangs_against_idle() {
     // And while the engine sends flat out (its database work at its busiest).
     app.smtp.set_default_fault(None);
     let audience = app.count("SELECT count(*) FROM clients") as usize;
-    app.create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
+    app.create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"})).await;
     eventually("sending to start", Duration::from_secs(30), || async {
         (app.smtp.email_count() > 100).then_some(())
     })

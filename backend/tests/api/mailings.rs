@@ -18,7 +18,7 @@ async fn a_mailing_starting_later_waits_for_its_time() {
     let (user, clients, message) = app.user_with_audience(2).await;
     let start = ahead(3600);
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": start, "periodicity": "daily"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": start, "periodicity": "daily"}))
         .await;
     assert_eq!(m.status, "created");
     assert_eq!(m.recipients_count, 2);
@@ -43,7 +43,7 @@ async fn a_due_mailing_is_sent_at_once_to_every_subscribed_recipient() {
         clients[2].id
     ));
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ago(60), "periodicity": "once"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ago(60), "periodicity": "once"}))
         .await;
     assert_eq!(m.status, "running");
     assert!(
@@ -83,7 +83,7 @@ async fn a_future_start_fires_by_itself() {
     let app = spawn_app().await;
     let (user, clients, message) = app.user_with_audience(1).await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(1), "periodicity": "once"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(1), "periodicity": "once"}))
         .await;
     assert_eq!(m.status, "created");
     app.smtp
@@ -101,7 +101,7 @@ async fn missed_periodic_runs_are_caught_up_by_one_run() {
     // Started ten days and an hour ago: ten daily occurrences were missed.
     let start = chrono::Utc::now() - chrono::Duration::days(10) - chrono::Duration::hours(1);
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": start.to_rfc3339(), "periodicity": "daily"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": start.to_rfc3339(), "periodicity": "daily"}))
         .await;
     let m = app.settled(&user, m.id).await;
     assert_eq!(m.status, "running");
@@ -129,7 +129,7 @@ async fn emails_carry_unsubscribe_headers_and_the_link_works_for_later_runs() {
     let app = spawn_app().await;
     let (user, clients, message) = app.user_with_audience(1).await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ago(1), "periodicity": "daily"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ago(1), "periodicity": "daily"}))
         .await;
     let mail = app
         .smtp
@@ -204,7 +204,7 @@ async fn recipients_and_message_must_be_the_callers_own() {
     let (user, clients, message) = app.user_with_audience(1).await;
     let (_other, their_clients, their_message) = app.user_with_audience(1).await;
     let res = app
-        .post("/api/v1/mailings", Some(&user.token), &json!({"message_id": message.id, "client_ids": [clients[0].id, their_clients[0].id], "start_at": ahead(60), "periodicity": "once"}))
+        .post("/api/v1/mailings", Some(&user.token), &json!({"name": "Test mailing", "message_id": message.id, "client_ids": [clients[0].id, their_clients[0].id], "start_at": ahead(60), "periodicity": "once"}))
         .await;
     assert!(assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY)
         .await
@@ -212,7 +212,7 @@ async fn recipients_and_message_must_be_the_callers_own() {
         .unwrap()
         .contains_key("client_ids"));
     let res = app
-        .post("/api/v1/mailings", Some(&user.token), &json!({"message_id": their_message.id, "client_ids": ids(&clients), "start_at": ahead(60), "periodicity": "once"}))
+        .post("/api/v1/mailings", Some(&user.token), &json!({"name": "Test mailing", "message_id": their_message.id, "client_ids": ids(&clients), "start_at": ahead(60), "periodicity": "once"}))
         .await;
     assert!(assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY)
         .await
@@ -227,24 +227,40 @@ async fn invalid_schedules_are_refused_field_by_field() {
     let (user, clients, message) = app.user_with_audience(1).await;
     let cases = [
         (
-            json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(60), "periodicity": "hourly"}),
+            json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(60), "periodicity": "hourly"}),
             "periodicity",
         ),
         (
-            json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(60), "end_at": ahead(30), "periodicity": "daily"}),
+            json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(60), "end_at": ahead(30), "periodicity": "daily"}),
             "end_at",
         ),
         (
-            json!({"message_id": message.id, "client_ids": ids(&clients), "all_clients": true, "start_at": ahead(60), "periodicity": "daily"}),
+            json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "all_clients": true, "start_at": ahead(60), "periodicity": "daily"}),
             "client_ids",
         ),
         (
-            json!({"message_id": message.id, "client_ids": [], "start_at": ahead(60), "periodicity": "daily"}),
+            json!({"name": "Test mailing", "message_id": message.id, "client_ids": [], "start_at": ahead(60), "periodicity": "daily"}),
             "client_ids",
         ),
         (
-            json!({"message_id": message.id, "start_at": ahead(60), "periodicity": "daily"}),
+            json!({"name": "Test mailing", "message_id": message.id, "start_at": ahead(60), "periodicity": "daily"}),
             "client_ids",
+        ),
+        (
+            json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(60), "periodicity": "daily"}),
+            "name",
+        ),
+        (
+            json!({"name": "  ", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(60), "periodicity": "daily"}),
+            "name",
+        ),
+        (
+            json!({"name": "Spring\r\nsale", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(60), "periodicity": "daily"}),
+            "name",
+        ),
+        (
+            json!({"name": "x".repeat(201), "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(60), "periodicity": "daily"}),
+            "name",
         ),
     ];
     for (body, field) in cases {
@@ -258,7 +274,7 @@ async fn invalid_schedules_are_refused_field_by_field() {
             "{body} should fail on {field}: {errors:?}"
         );
     }
-    let res = app.post("/api/v1/mailings", Some(&user.token), &json!({"message_id": message.id, "all_clients": true, "start_at": "yesterday", "periodicity": "daily"})).await;
+    let res = app.post("/api/v1/mailings", Some(&user.token), &json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": "yesterday", "periodicity": "daily"})).await;
     assert!(res.status().is_client_error());
 }
 
@@ -267,7 +283,7 @@ async fn send_now_runs_at_once_without_moving_the_schedule_and_refuses_disabled_
     let app = spawn_app().await;
     let (user, clients, message) = app.user_with_audience(2).await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(86_400), "periodicity": "weekly"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(86_400), "periodicity": "weekly"}))
         .await;
     let res = app
         .post(
@@ -313,7 +329,7 @@ async fn send_now_runs_at_once_without_moving_the_schedule_and_refuses_disabled_
     .await;
 
     let once = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ago(1), "periodicity": "once"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ago(1), "periodicity": "once"}))
         .await;
     let once = app.settled(&user, once.id).await;
     assert_eq!(once.status, "finished");
@@ -334,7 +350,7 @@ async fn a_disabled_mailing_is_not_sent_by_schedule_until_enabled() {
     let app = spawn_app().await;
     let (user, clients, message) = app.user_with_audience(1).await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(1), "periodicity": "once"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(1), "periodicity": "once"}))
         .await;
     app.post(
         &format!("/api/v1/mailings/{}/disable", m.id),
@@ -363,10 +379,10 @@ async fn managers_see_and_disable_any_mailing_but_change_nothing_else() {
     let app = spawn_app().await;
     let (owner, clients, message) = app.user_with_audience(1).await;
     let m = app
-        .create_mailing(&owner, json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(3600), "periodicity": "daily"}))
+        .create_mailing(&owner, json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(3600), "periodicity": "daily"}))
         .await;
     let path = format!("/api/v1/mailings/{}", m.id);
-    let body = json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(60), "periodicity": "once"});
+    let body = json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(60), "periodicity": "once"});
 
     let manager = app.user_with_role("manager").await;
     assert_eq!(
@@ -453,10 +469,10 @@ async fn updating_replaces_recipients_and_a_moved_due_start_sends_at_once() {
     let app = spawn_app().await;
     let (user, clients, message) = app.user_with_audience(3).await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": [clients[0].id], "start_at": ahead(3600), "periodicity": "once"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": [clients[0].id], "start_at": ahead(3600), "periodicity": "once"}))
         .await;
     let res = app
-        .put(&format!("/api/v1/mailings/{}", m.id), Some(&user.token), &json!({"message_id": message.id, "client_ids": [clients[1].id, clients[2].id], "start_at": ago(1), "periodicity": "once"}))
+        .put(&format!("/api/v1/mailings/{}", m.id), Some(&user.token), &json!({"name": "Test mailing", "message_id": message.id, "client_ids": [clients[1].id, clients[2].id], "start_at": ago(1), "periodicity": "once"}))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let updated: api::Mailing = res.json().await.unwrap();
@@ -481,7 +497,7 @@ async fn an_all_clients_mailing_takes_the_list_as_it_is_at_each_run() {
     let app = spawn_app().await;
     let (user, _clients, message) = app.user_with_audience(1).await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ahead(3600), "periodicity": "daily"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ahead(3600), "periodicity": "daily"}))
         .await;
     assert_eq!(m.recipients_count, 1);
     let late = app.create_client(&user, "late@example.com", "Late").await;
@@ -501,7 +517,7 @@ async fn a_test_send_goes_only_to_the_caller_rendered_for_the_first_recipient() 
     let app = spawn_app().await;
     let (user, clients, message) = app.user_with_audience(1).await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(3600), "periodicity": "once"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(3600), "periodicity": "once"}))
         .await;
     let res = app
         .post(
@@ -536,7 +552,7 @@ async fn deleting_a_mailing_frees_its_message() {
     let app = spawn_app().await;
     let (user, clients, message) = app.user_with_audience(1).await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(3600), "periodicity": "once"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(3600), "periodicity": "once"}))
         .await;
     assert_problem(
         app.delete(
@@ -587,10 +603,10 @@ async fn mailing_lists_filter_by_status_and_enabled() {
     let app = spawn_app().await;
     let (user, clients, message) = app.user_with_audience(1).await;
     let later = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(3600), "periodicity": "once"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(3600), "periodicity": "once"}))
         .await;
     let now = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": ids(&clients), "start_at": ago(1), "periodicity": "once"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids(&clients), "start_at": ago(1), "periodicity": "once"}))
         .await;
     app.settled(&user, now.id).await;
     let created: api::Page<api::Mailing> = app
@@ -636,4 +652,39 @@ async fn mailing_lists_filter_by_status_and_enabled() {
         .await
         .unwrap();
     assert_eq!(all.total, 1);
+}
+
+#[tokio::test]
+async fn two_mailings_of_one_message_are_told_apart_by_their_names() {
+    let app = spawn_app().await;
+    let (user, clients, message) = app.user_with_audience(1).await;
+    let spring = app
+        .create_mailing(&user, json!({"name": "  Spring sale  ", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(3600), "periodicity": "once"}))
+        .await;
+    let autumn = app
+        .create_mailing(&user, json!({"name": "Autumn sale", "message_id": message.id, "client_ids": ids(&clients), "start_at": ahead(7200), "periodicity": "once"}))
+        .await;
+    assert_eq!(spring.name, "Spring sale", "surrounding spaces are trimmed");
+    let list: api::Page<api::Mailing> = app
+        .get("/api/v1/mailings", Some(&user.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = list.items.iter().map(|m| m.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, vec!["Autumn sale", "Spring sale"]);
+    // Renaming is an edit like any other.
+    let res = app
+        .put(
+            &format!("/api/v1/mailings/{}", autumn.id),
+            Some(&user.token),
+            &json!({"name": "Autumn sale (VIP)", "message_id": message.id, "client_ids": ids(&clients), "start_at": autumn.start_at, "periodicity": "once"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        app.mailing(&user, autumn.id).await.name,
+        "Autumn sale (VIP)"
+    );
 }

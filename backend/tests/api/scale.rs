@@ -36,7 +36,7 @@ async fn three_processes_send_a_5000_recipient_run_each_email_exactly_once() {
     }
     // Due in a moment: every scheduler sees it come due and races to claim it.
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ahead(1), "periodicity": "once"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ahead(1), "periodicity": "once"}))
         .await;
 
     let m = eventually(
@@ -152,7 +152,7 @@ async fn two_instances_with_a_shared_rate_send_no_faster_than_the_rate() {
     let message = app.create_message(&user, "Paced").await;
     let started = std::time::Instant::now();
     let m = twin
-        .create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"}))
         .await;
     let m = app.settled(&user, m.id).await;
     let took = started.elapsed();

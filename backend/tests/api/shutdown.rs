@@ -16,7 +16,7 @@ async fn sigterm_mid_run_records_in_flight_sends_releases_leases_and_exits_0() {
     app.import_audience(&user, "term", 60).await;
     let message = app.create_message(&user, "Shutdown").await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ahead(1), "periodicity": "once"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ahead(1), "periodicity": "once"}))
         .await;
     // Slow replies: a batch of 20 takes seconds, so the signal lands mid-batch.
     app.smtp

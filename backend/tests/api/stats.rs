@@ -418,7 +418,7 @@ async fn cached_figures_follow_a_long_run_before_it_ends() {
     let mailing = app
         .create_mailing(
             &user,
-            serde_json::json!({"message_id": message.id, "client_ids": ids,
+            serde_json::json!({"name": "Test mailing", "message_id": message.id, "client_ids": ids,
                                "start_at": ago(60), "periodicity": "once"}),
         )
         .await;

@@ -40,7 +40,7 @@ async fn the_unsubscribe_page_names_sender_and_masked_address_in_the_recipients_
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "daily"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "daily"}))
         .await;
     let reader = &clients[0];
     let mail = app.smtp.wait_for_email_to(&reader.email, MAIL_WAIT).await;
@@ -118,7 +118,7 @@ async fn a_test_emails_unsubscribe_link_shows_a_page_saying_it_was_a_test() {
     let app = spawn_app().await;
     let (user, clients, message) = app.user_with_audience(1).await;
     let m = app
-        .create_mailing(&user, json!({"message_id": message.id, "client_ids": [clients[0].id], "start_at": ahead(3600), "periodicity": "daily"}))
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "client_ids": [clients[0].id], "start_at": ahead(3600), "periodicity": "daily"}))
         .await;
     let res = app
         .post(

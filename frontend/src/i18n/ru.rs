@@ -364,6 +364,9 @@ pub static TEXTS: Texts = Texts {
     run_started: "Отправка началась.",
     test_sent: "Тестовое письмо отправлено на ваш собственный адрес.",
     mailing_disabled_note: "Рассылка отключена: ничего не отправляется, пока её снова не включат.",
+    field_mailing_name: "Название",
+    field_mailing_name_hint: "Только для вас, например «Весенняя распродажа, VIP»: получатели его не видят.",
+    err_mailing_name: "Дайте рассылке название.",
     send_confirm: |n| {
         format!(
             "Отправить {n} {} сейчас?",

@@ -22,7 +22,6 @@ use crate::components::form::on_value;
 use crate::components::progress::RunProgress;
 use crate::hooks::{use_load, Load};
 use crate::i18n::{format, use_i18n, Lang, Texts};
-use crate::pages::mailings::subjects_for;
 use crate::services::api::{self, ApiError};
 use crate::session::use_session;
 
@@ -50,7 +49,8 @@ impl Reducible for Tick {
 #[derive(Clone, Debug, PartialEq)]
 struct Running {
     mailing_id: Uuid,
-    subject: String,
+    /// The mailing's name.
+    name: String,
     run: Run,
 }
 
@@ -70,7 +70,7 @@ async fn find_running(_version: u32) -> Result<Vec<Running>, ApiError> {
         let last = page * listed.per_page >= listed.total;
         running.extend(listed.items.into_iter().filter_map(|m| {
             let run = m.last_run.filter(|r| r.finished_at.is_none())?;
-            Some((m.id, m.message_id, run))
+            Some((m.id, m.name, run))
         }));
         if last {
             break;
@@ -79,12 +79,11 @@ async fn find_running(_version: u32) -> Result<Vec<Running>, ApiError> {
     if running.is_empty() {
         return Ok(Vec::new());
     }
-    let subjects = subjects_for(running.iter().map(|(_, message, _)| *message).collect()).await;
     Ok(running
         .into_iter()
-        .map(|(mailing_id, message_id, run)| Running {
+        .map(|(mailing_id, name, run)| Running {
             mailing_id,
-            subject: subjects.get(&message_id).cloned().unwrap_or_default(),
+            name,
             run,
         })
         .collect())
@@ -226,7 +225,7 @@ pub fn Stats() -> Html {
                 .unwrap_or_else(|| (**r).clone());
             html! {
                 <div class="live-runs">
-                    { for rows.iter().map(|r| view_running(lang, r)) }
+                    { for rows.iter().map(view_running) }
                 </div>
             }
         }
@@ -300,17 +299,11 @@ fn view_figures(lang: Lang, s: &Figures) -> Html {
     }
 }
 
-fn view_running(lang: Lang, r: &Running) -> Html {
-    let t = lang.texts();
+fn view_running(r: &Running) -> Html {
     let id = r.mailing_id;
-    let subject = if r.subject.trim().is_empty() {
-        t.no_subject.to_owned()
-    } else {
-        r.subject.clone()
-    };
     html! {
         <RunProgress key={r.run.id.to_string()} run={r.run.clone()} class="live-run"
-            head={html! { <Link<Route> to={Route::MailingDetail { id }}>{ subject }</Link<Route>> }} />
+            head={html! { <Link<Route> to={Route::MailingDetail { id }}>{ r.name.clone() }</Link<Route>> }} />
     }
 }
 

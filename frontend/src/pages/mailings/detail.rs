@@ -260,7 +260,9 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
     let is_owner = session.user().is_some_and(|u| u.id == m.owner_id);
     let may_toggle = is_owner || session.can("mailings.disable");
     let finished = m.status == "finished";
-    let title = subject
+    // The page is titled with the mailing's own name; its message is one of the facts.
+    let title = m.name.clone();
+    let subject_text = subject
         .data()
         .and_then(|s| (*s).clone())
         .filter(|s| !s.trim().is_empty())
@@ -377,9 +379,9 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
                 <dl class="facts facts-grid">
                     <div><dt>{ t.col_message }</dt><dd>
                         if is_owner {
-                            <Link<Route> to={Route::MessageEdit { id: m.message_id }}>{ title.clone() }</Link<Route>>
+                            <Link<Route> to={Route::MessageEdit { id: m.message_id }} classes="fact-message">{ subject_text.clone() }</Link<Route>>
                         } else {
-                            { title.clone() }
+                            <span class="fact-message">{ subject_text.clone() }</span>
                         }
                     </dd></div>
                     <div><dt>{ t.col_recipients }</dt><dd id="fact-recipients">{ recipients_label(lang, &m) }</dd></div>

@@ -155,6 +155,7 @@ fn Form(props: &FormProps) -> Html {
     let id = mailing.as_ref().map(|m| m.id);
     let messages = props.start.messages.clone();
 
+    let name = use_state(|| mailing.as_ref().map(|m| m.name.clone()).unwrap_or_default());
     let message_id = use_state(|| mailing.as_ref().map(|m| m.message_id));
     let all_clients = use_state(|| mailing.as_ref().is_some_and(|m| m.all_clients));
     let selected = use_state(|| Rc::new(props.start.recipients.clone()));
@@ -189,7 +190,8 @@ fn Form(props: &FormProps) -> Html {
     let error = use_state(|| None::<ApiError>);
 
     let submit = {
-        let (message_id, all_clients, selected, start_at, end_at, periodicity) = (
+        let (name, message_id, all_clients, selected, start_at, end_at, periodicity) = (
+            name.clone(),
             message_id.clone(),
             all_clients.clone(),
             selected.clone(),
@@ -205,6 +207,9 @@ fn Form(props: &FormProps) -> Html {
             // The same rules the server applies, checked first so the reader sees them
             // without a round trip; the server checks again.
             let mut errors = BTreeMap::new();
+            if name.trim().is_empty() {
+                errors.insert("name", t.err_mailing_name.to_owned());
+            }
             if message_id.is_none() {
                 errors.insert("message_id", t.err_choose_message.to_owned());
             }
@@ -242,6 +247,7 @@ fn Form(props: &FormProps) -> Html {
                 return;
             };
             let input = MailingInput {
+                name: name.trim().to_owned(),
                 message_id,
                 client_ids: (!*all_clients).then(|| selected.iter().copied().collect()),
                 all_clients: *all_clients,
@@ -307,6 +313,9 @@ fn Form(props: &FormProps) -> Html {
         <section class="card">
             if let Some(error) = general { <ApiErrorNotice {error} /> }
             <form class="form" onsubmit={on_submit(submit)} novalidate=true>
+                <Field id="name" label={t.field_mailing_name} value={(*name).clone()} required=true
+                    hint={AttrValue::Static(t.field_mailing_name_hint)} error={field("name")}
+                    oninput={Callback::from({ let s = name.clone(); move |v| s.set(v) })} />
                 <div class={classes!("field", message_error.is_some().then_some("has-error"))}>
                     <label for="message_id">{ t.field_message }</label>
                     if messages.is_empty() {

@@ -239,8 +239,9 @@ pub fn Mailings() -> Html {
                 };
                 html! {
                     <tr key={id.to_string()} class={classes!((!own).then_some("row-foreign"))}>
-                        <td data-label={t.col_message}>
-                            <Link<Route> to={Route::MailingDetail { id }}>{ subject }</Link<Route>>
+                        <td data-label={t.col_name}>
+                            <Link<Route> to={Route::MailingDetail { id }} classes="mailing-name">{ m.name.clone() }</Link<Route>>
+                            <div class="hint mailing-subject" title={subject.clone()}>{ subject }</div>
                         </td>
                         <td data-label={t.col_status} class="nowrap">
                             <MailingStatus status={m.status.clone()} />
@@ -267,7 +268,7 @@ pub fn Mailings() -> Html {
                     <div class="table-wrap">
                         <table class="table" id="mailings-table">
                             <thead><tr>
-                                <th scope="col">{ t.col_message }</th>
+                                <th scope="col">{ t.col_name }</th>
                                 <th scope="col">{ t.col_status }</th>
                                 <th scope="col">{ t.col_schedule }</th>
                                 <th scope="col" class="num">{ t.col_recipients }</th>

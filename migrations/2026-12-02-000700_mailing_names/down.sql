@@ -1,0 +1,2 @@
+ALTER TABLE mailings DROP CONSTRAINT IF EXISTS mailings_name_length;
+ALTER TABLE mailings DROP COLUMN IF EXISTS name;
