@@ -417,16 +417,24 @@ pub fn start_manual_run(
     }
     // A finished mailing sends nothing new, but its failures may still be retried: the
     // common case is a `once` mailing whose only run had failures.
-    if m.status == MailingStatus::Finished.as_str() && who != RunRecipients::LastFailed {
+    let retry = match who {
+        RunRecipients::LastFailed { include_permanent } => Some(include_permanent),
+        RunRecipients::All => None,
+    };
+    if m.status == MailingStatus::Finished.as_str() && retry.is_none() {
         return Err(MailingError::Conflict("the mailing is finished".into()));
     }
     if db::mailings::owner_blocked(conn, m)? {
         return Err(MailingError::Conflict("the owner is blocked".into()));
     }
-    if who == RunRecipients::LastFailed && !db::deliveries::has_failed_recipients(conn, m.id)? {
-        return Err(MailingError::Conflict(
-            "no recipient's last delivery failed".into(),
-        ));
+    if let Some(include_permanent) = retry {
+        if !db::deliveries::has_failed_recipients(conn, m.id, include_permanent)? {
+            return Err(MailingError::Conflict(if include_permanent {
+                "no recipient's last delivery failed".into()
+            } else {
+                "no recipient's last delivery failed temporarily (permanent failures are retried only with include_permanent=true)".into()
+            }));
+        }
     }
     let (run, n) = db::deliveries::create_run(conn, m, trigger, who)?;
     if m.status == MailingStatus::Created.as_str() {

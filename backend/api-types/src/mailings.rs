@@ -130,6 +130,15 @@ pub struct DisableRequest {
     pub reason: Option<String>,
 }
 
+/// Options of `POST /mailings/{id}/retry-failed`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct RetryQuery {
+    /// Also retry permanent failures (5xx refusals); by default only temporary ones
+    /// (4xx, timeouts, connection errors) are retried, which keeps the sender's reputation.
+    pub include_permanent: Option<bool>,
+}
+
 /// Answer to starting a run.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -52,8 +52,9 @@ pub struct Attempt {
 pub enum RunRecipients {
     /// The mailing's recipients (or all the owner's clients), minus suppressed addresses.
     All,
-    /// Those whose most recent delivery for this mailing failed.
-    LastFailed,
+    /// Those whose most recent delivery for this mailing failed: temporarily only, or
+    /// permanent failures (5xx) too.
+    LastFailed { include_permanent: bool },
 }
 
 /// Creates a run and its delivery rows in one statement each. Returns the run and the
@@ -84,14 +85,26 @@ pub fn create_run(
              WHERE c.owner_id = $3 AND c.unsubscribed_at IS NULL \
              AND NOT EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
         }
-        (RunRecipients::LastFailed, _) => {
-            "SELECT c.id, c.email, c.full_name FROM clients c JOIN ( \
-                SELECT DISTINCT ON (lower(d.email)) d.client_id, d.status FROM deliveries d \
-                WHERE d.run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $2) \
-                  AND d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
-                ORDER BY lower(d.email), d.updated_at DESC) last ON last.client_id = c.id \
-             WHERE last.status = 'failed' AND c.owner_id = $3 AND c.unsubscribed_at IS NULL \
-             AND NOT EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
+        (RunRecipients::LastFailed { include_permanent }, _) => {
+            if include_permanent {
+                "SELECT c.id, c.email, c.full_name FROM clients c JOIN ( \
+                    SELECT DISTINCT ON (lower(d.email)) d.client_id, d.status FROM deliveries d \
+                    WHERE d.run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $2) \
+                      AND d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
+                    ORDER BY lower(d.email), d.updated_at DESC) last ON last.client_id = c.id \
+                 WHERE last.status = 'failed' AND c.owner_id = $3 AND c.unsubscribed_at IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
+            } else {
+                // A failure of unknown kind (none recorded) counts as temporary.
+                "SELECT c.id, c.email, c.full_name FROM clients c JOIN ( \
+                    SELECT DISTINCT ON (lower(d.email)) d.client_id, d.status, d.failure_kind FROM deliveries d \
+                    WHERE d.run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $2) \
+                      AND d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
+                    ORDER BY lower(d.email), d.updated_at DESC) last ON last.client_id = c.id \
+                 WHERE last.status = 'failed' AND last.failure_kind IS DISTINCT FROM 'permanent' \
+                 AND c.owner_id = $3 AND c.unsubscribed_at IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
+            }
         }
     };
     let inserted = diesel::sql_query(format!(
@@ -112,21 +125,27 @@ pub fn create_run(
     Ok((run, inserted))
 }
 
-/// Whether any recipient's latest delivery for this mailing failed. Like the LastFailed
-/// run source, it reaches the mailing's deliveries through its runs (indexed).
-pub fn has_failed_recipients(conn: &mut PgConnection, mailing: Uuid) -> QueryResult<bool> {
+/// Whether any recipient's latest delivery for this mailing failed (temporarily, unless
+/// `include_permanent`). Like the LastFailed run source, it reaches the mailing's
+/// deliveries through its runs (indexed).
+pub fn has_failed_recipients(
+    conn: &mut PgConnection,
+    mailing: Uuid,
+    include_permanent: bool,
+) -> QueryResult<bool> {
     #[derive(QueryableByName)]
     struct Found {
         #[diesel(sql_type = diesel::sql_types::Bool)]
         found: bool,
     }
     let f: Found = diesel::sql_query(
-        "SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT ON (lower(email)) status FROM deliveries \
+        "SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT ON (lower(email)) status, failure_kind FROM deliveries \
          WHERE run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $1) \
            AND mailing_id = $1 AND status IN ('sent', 'failed') ORDER BY lower(email), updated_at DESC) l \
-         WHERE l.status = 'failed') AS found",
+         WHERE l.status = 'failed' AND ($2 OR l.failure_kind IS DISTINCT FROM 'permanent')) AS found",
     )
     .bind::<SqlUuid, _>(mailing)
+    .bind::<diesel::sql_types::Bool, _>(include_permanent)
     .get_result(conn)?;
     Ok(f.found)
 }
@@ -346,6 +365,9 @@ pub struct Outcome {
     pub next_attempt_at: DateTime<Utc>,
     /// The attempt to log (`success` or `failure`, and the reply); none for deferrals and skips.
     pub attempt: Option<(&'static str, String, DateTime<Utc>)>,
+    /// For a final failure: `permanent` (5xx, or the email cannot be built) or
+    /// `temporary` (4xx, timeouts, connection errors, until the tries ran out).
+    pub failure_kind: Option<&'static str>,
 }
 
 /// Writes a batch of outcomes in one transaction: delivery rows, attempt rows, run
@@ -366,6 +388,7 @@ pub fn record(
         let statuses: Vec<&str> = outcomes.iter().map(|o| o.status).collect();
         let tries: Vec<i32> = outcomes.iter().map(|o| o.tries).collect();
         let next: Vec<DateTime<Utc>> = outcomes.iter().map(|o| o.next_attempt_at).collect();
+        let kinds: Vec<Option<&str>> = outcomes.iter().map(|o| o.failure_kind).collect();
         #[derive(QueryableByName)]
         struct Updated {
             #[diesel(sql_type = SqlUuid)]
@@ -384,8 +407,8 @@ pub fn record(
         )?;
         let updated: Vec<Updated> = diesel::sql_query(
             "UPDATE deliveries d SET status = u.status, tries = u.tries, next_attempt_at = u.next_at, \
-                leased_until = NULL, leased_by = NULL, updated_at = now() \
-             FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[]) AS u(id, status, tries, next_at) \
+                failure_kind = u.kind, leased_until = NULL, leased_by = NULL, updated_at = now() \
+             FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $6::text[]) AS u(id, status, tries, next_at, kind) \
              WHERE d.id = ANY($1) AND d.id = u.id \
                AND d.status IS NOT DISTINCT FROM 'pending' AND d.leased_by = $5 \
              RETURNING d.id",
@@ -395,6 +418,7 @@ pub fn record(
         .bind::<Array<Integer>, _>(&tries)
         .bind::<Array<Timestamptz>, _>(&next)
         .bind::<Text, _>(instance)
+        .bind::<Array<Nullable<Text>>, _>(&kinds)
         .load(conn)?;
         conn.batch_execute(
             "RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_nestloop; RESET enable_mergejoin",

@@ -54,6 +54,7 @@ diesel::table! {
         leased_until -> Nullable<Timestamptz>,
         leased_by -> Nullable<Text>,
         updated_at -> Timestamptz,
+        failure_kind -> Nullable<Text>,
     }
 }
 

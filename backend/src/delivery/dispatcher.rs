@@ -429,17 +429,22 @@ impl Dispatcher {
         let now = Utc::now();
         let max = self.state.settings.mail.max_tries.max(1) as i32;
         let tries = d.tries + 1;
+        let mut failure_kind = None;
         let (status, tries, next, attempt) = match result {
             SendResult::Sent(reply) => ("sent", tries, now, Some(("success", reply, now))),
             SendResult::Failed(MailError::Permanent(why)) => {
+                failure_kind = Some("permanent");
                 ("failed", tries, now, Some(("failure", why, now)))
             }
-            SendResult::Failed(e) if tries >= max => (
-                "failed",
-                tries,
-                now,
-                Some(("failure", format!("{e} (gave up after {tries} tries)"), now)),
-            ),
+            SendResult::Failed(e) if tries >= max => {
+                failure_kind = Some("temporary");
+                (
+                    "failed",
+                    tries,
+                    now,
+                    Some(("failure", format!("{e} (gave up after {tries} tries)"), now)),
+                )
+            }
             SendResult::Failed(e) => {
                 let wait = retry::backoff(self.state.settings.mail.retry_backoff, tries as u32);
                 let next =
@@ -459,6 +464,7 @@ impl Dispatcher {
             tries,
             next_attempt_at: next,
             attempt,
+            failure_kind,
         }
     }
 

@@ -210,22 +210,27 @@ async fn send_mailing(
     Ok(HttpResponse::Accepted().json(api::RunStarted { run_id }))
 }
 
-/// A manual run over only the recipients whose last delivery failed.
-#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id")),
-    responses((status = 202, body = api::RunStarted), (status = 404, body = api::Problem),
-    (status = 409, description = "disabled, finished, or nobody's last delivery failed", body = api::Problem)))]
+/// A run (trigger `retry`) over the recipients whose last delivery failed temporarily
+/// (4xx, timeouts, connection errors); with `include_permanent=true` also those refused
+/// for good (5xx). Works on finished mailings too.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Mailing id"), api::RetryQuery),
+    responses((status = 202, body = api::RunStarted), (status = 400, body = api::Problem), (status = 404, body = api::Problem),
+    (status = 409, description = "disabled, or nobody's last delivery failed (temporarily, by default)", body = api::Problem)))]
 #[post("/mailings/{id}/retry-failed")]
 async fn retry_failed(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<Uuid>,
+    query: web::Query<api::RetryQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let include_permanent = query.include_permanent.unwrap_or(false);
     let run_id = mailings::send_now(
         &state,
         &caller,
         id.into_inner(),
         "retry",
-        RunRecipients::LastFailed,
+        RunRecipients::LastFailed { include_permanent },
     )
     .await?;
     Ok(HttpResponse::Accepted().json(api::RunStarted { run_id }))

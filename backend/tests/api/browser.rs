@@ -1367,3 +1367,47 @@ async fn an_admins_menu_fits_one_line_on_a_laptop_and_pages_fit_a_phone_in_both_
     }
     p.close().await;
 }
+
+#[tokio::test]
+async fn retry_failed_asks_first_and_retries_refused_addresses_only_when_ticked() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let (user, clients, message) = app.user_with_audience(1).await;
+    app.smtp
+        .push_faults([crate::smtp_server::Fault::RejectRcpt {
+            code: 550,
+            text: "5.1.1 no such user".into(),
+        }]);
+    let mailing = app
+        .create_mailing(
+            &user,
+            json!({"name": "Refused once", "message_id": message.id, "client_ids": [clients[0].id],
+                   "start_at": crate::helpers::ago(60), "periodicity": "once"}),
+        )
+        .await;
+    app.settled(&user, mailing.id).await;
+
+    let b = Browser::open(&app, &tools, "retry").await;
+    sign_in(&b, &user.email, &user.password).await;
+    b.goto(&format!("/mailings/{}", mailing.id)).await;
+    // By default only temporary failures are retried: here there are none.
+    b.click("#action-retry").await;
+    b.wait_text(".action-bar .confirm", "failed temporarily")
+        .await;
+    b.click(".action-bar .confirm-yes").await;
+    b.wait_text(".notice-error", "temporarily").await;
+    assert!(app.smtp.emails_to(&clients[0].email).is_empty());
+    // Ticked: the refused address is tried again.
+    b.click("#retry-permanent").await;
+    b.click("#action-retry").await;
+    b.wait_text(".action-bar .confirm", "refused addresses included")
+        .await;
+    b.shot("01-retry-confirm").await;
+    b.click(".action-bar .confirm-yes").await;
+    b.wait_text("#action-done", "Sending has started").await;
+    b.wait_text("#runs-table", "Retry").await;
+    app.smtp
+        .wait_for_email_to(&clients[0].email, crate::helpers::MAIL_WAIT)
+        .await;
+    b.close().await;
+}

@@ -73,11 +73,26 @@ async fn a_permanent_refusal_is_recorded_and_not_retried() {
         .count();
     assert_eq!(delivered, 1);
 
-    // Retry-failed makes a run over only the failed recipient, even though the once
-    // mailing is finished.
+    // Retry-failed leaves a permanent refusal alone by default (nothing qualifies)...
+    let problem = assert_problem(
+        app.post(
+            &format!("/api/v1/mailings/{}/retry-failed", m.id),
+            Some(&user.token),
+            &json!({}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(problem.detail.unwrap().contains("include_permanent"));
+    // ...and, when asked to include permanent failures, makes a run over only the failed
+    // recipient, even though the once mailing is finished.
     let res = app
         .post(
-            &format!("/api/v1/mailings/{}/retry-failed", m.id),
+            &format!(
+                "/api/v1/mailings/{}/retry-failed?include_permanent=true",
+                m.id
+            ),
             Some(&user.token),
             &json!({}),
         )
@@ -130,7 +145,10 @@ async fn retry_failed_resends_only_to_those_whose_last_delivery_failed() {
     assert_eq!((first.sent, first.failed), (2, 1));
     let res = app
         .post(
-            &format!("/api/v1/mailings/{}/retry-failed", m.id),
+            &format!(
+                "/api/v1/mailings/{}/retry-failed?include_permanent=true",
+                m.id
+            ),
             Some(&user.token),
             &json!({}),
         )
@@ -408,4 +426,67 @@ async fn finished_runs_show_in_cached_statistics_and_metrics_at_once() {
     };
     assert!(value("herald_emails_sent_total") >= 1.0, "{metrics}");
     assert!(value("herald_emails_failed_total") >= 1.0);
+}
+
+#[tokio::test]
+async fn retry_failed_takes_temporary_failures_only_unless_permanent_ones_are_asked_for() {
+    let app = spawn_app().await;
+    let (user, clients, message) = app.user_with_audience(2).await;
+    // Every transaction is refused: one recipient for good (550), then the other
+    // temporarily (451) until its tries run out (MAIL_MAX_TRIES = 4).
+    app.smtp.set_default_fault(Some(temp(451)));
+    app.smtp.push_faults([Fault::RejectRcpt {
+        code: 550,
+        text: "5.1.1 no such user".into(),
+    }]);
+    let m = app
+        .settled(&user, send_to_all(&app, &user, &message).await.id)
+        .await;
+    assert_eq!(m.last_run.as_ref().unwrap().failed, 2);
+    let failures = app.attempts(&user, m.id, "&status=failure").await;
+    let refused_for_good = failures
+        .items
+        .iter()
+        .find(|a| a.server_response.starts_with("550"))
+        .unwrap()
+        .email
+        .clone();
+    let refused_for_now = clients
+        .iter()
+        .map(|c| c.email.clone())
+        .find(|e| *e != refused_for_good)
+        .unwrap();
+    app.smtp.set_default_fault(None);
+
+    let retry = |query: &'static str| {
+        let app = &app;
+        let path = format!("/api/v1/mailings/{}/retry-failed{query}", m.id);
+        let token = user.token.clone();
+        async move { app.post(&path, Some(&token), &json!({})).await }
+    };
+    assert_eq!(retry("").await.status(), StatusCode::ACCEPTED);
+    let run = app.settled(&user, m.id).await.last_run.unwrap();
+    assert_eq!(
+        (run.trigger.as_str(), run.sent, run.failed),
+        ("retry", 1, 0)
+    );
+    assert_eq!(app.smtp.emails_to(&refused_for_now).len(), 1);
+    assert!(
+        app.smtp.emails_to(&refused_for_good).is_empty(),
+        "a 5xx is not retried by default"
+    );
+
+    // Only the permanent failure is left: the default has nothing to do, the option does.
+    assert_problem(retry("").await, StatusCode::CONFLICT).await;
+    assert_eq!(
+        retry("?include_permanent=true").await.status(),
+        StatusCode::ACCEPTED
+    );
+    app.settled(&user, m.id).await;
+    assert_eq!(app.smtp.emails_to(&refused_for_good).len(), 1);
+    assert_problem(
+        retry("?include_permanent=yes").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
 }

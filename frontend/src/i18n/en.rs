@@ -273,7 +273,10 @@ pub static TEXTS: Texts = Texts {
     err_mailing_name: "Give the mailing a name.",
     send_confirm: |n| format!("Send to {} now?", plural(n, "recipient", "recipients")),
     send_yes: "Yes, send",
-    retry_confirm: "Send again to those whose last delivery failed?",
+    retry_confirm: "Send again to those whose last delivery failed temporarily?",
+    retry_confirm_all:
+        "Send again to everyone whose last delivery failed, refused addresses included?",
+    retry_include_permanent: "include permanent failures (addresses the server refused)",
     retry_yes: "Yes, retry",
     save_and_send: "Save and send now",
     disabled_by_owner: |at| format!("Disabled by its owner on {at}."),

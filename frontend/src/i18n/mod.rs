@@ -411,6 +411,8 @@ pub struct Texts {
     pub send_confirm: fn(i64) -> String,
     pub send_yes: &'static str,
     pub retry_confirm: &'static str,
+    pub retry_confirm_all: &'static str,
+    pub retry_include_permanent: &'static str,
     pub retry_yes: &'static str,
     pub save_and_send: &'static str,
     pub disabled_by_owner: fn(&str) -> String,

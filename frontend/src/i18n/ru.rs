@@ -41,6 +41,9 @@ fn server_text(text: &str) -> Option<String> {
         "the mailing is finished" => "рассылка завершена",
         "must be at most 500 characters" => "не длиннее 500 символов",
         "no recipient's last delivery failed" => "нет получателей с неудачной последней доставкой",
+        "no recipient's last delivery failed temporarily (permanent failures are retried only with include_permanent=true)" => {
+            "нет получателей с временной ошибкой последней доставки (постоянные ошибки повторяются, только если это отмечено)"
+        }
         "must be after start_at" => "должно быть позже начала",
         "must be in the future" => "должно быть в будущем",
         "is not one of your messages" => "это не ваше сообщение",
@@ -374,7 +377,9 @@ pub static TEXTS: Texts = Texts {
         )
     },
     send_yes: "Да, отправить",
-    retry_confirm: "Отправить снова тем, кому последняя доставка не удалась?",
+    retry_confirm: "Отправить снова тем, кому последняя доставка временно не удалась?",
+    retry_confirm_all: "Отправить снова всем, кому последняя доставка не удалась, включая отклонённые адреса?",
+    retry_include_permanent: "включая постоянные ошибки (адреса, отклонённые сервером)",
     retry_yes: "Да, повторить",
     save_and_send: "Сохранить и отправить сейчас",
     disabled_by_owner: |at| format!("Отключена владельцем {at}."),

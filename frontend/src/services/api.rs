@@ -578,8 +578,14 @@ pub async fn send_mailing(id: Uuid) -> Result<RunStarted, ApiError> {
 }
 
 /// `POST /mailings/{id}/retry-failed`.
-pub async fn retry_failed(id: Uuid) -> Result<RunStarted, ApiError> {
-    post_empty(&format!("/api/v1/mailings/{id}/retry-failed")).await
+/// By default only temporary failures are retried; `include_permanent` adds 5xx refusals.
+pub async fn retry_failed(id: Uuid, include_permanent: bool) -> Result<RunStarted, ApiError> {
+    let query = if include_permanent {
+        "?include_permanent=true"
+    } else {
+        ""
+    };
+    post_empty(&format!("/api/v1/mailings/{id}/retry-failed{query}")).await
 }
 
 /// `POST /mailings/{id}/test`: the message for the first recipient, to the caller only.

@@ -137,7 +137,10 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
     let outcome = use_state(|| None::<Outcome>);
     let busy = use_state(|| None::<&'static str>);
     // Runs an action; afterwards reloads everything so the new run shows.
+    // "Retry failed" leaves permanent refusals (5xx) alone unless this is ticked.
+    let include_permanent = use_state(|| false);
     let act = {
+        let include_permanent = include_permanent.clone();
         let (outcome, busy, mailing, runs, attempts) = (
             outcome.clone(),
             busy.clone(),
@@ -153,9 +156,11 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
                 runs.clone(),
                 attempts.clone(),
             );
+            let include_permanent = include_permanent.clone();
             Callback::from(move |()| {
                 busy.set(Some(name));
                 outcome.set(None);
+                let permanent = *include_permanent;
                 let (outcome, busy, mailing, runs, attempts) = (
                     outcome.clone(),
                     busy.clone(),
@@ -166,7 +171,9 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
                 wasm_bindgen_futures::spawn_local(async move {
                     let result = match name {
                         "send" => api::send_mailing(id).await.map(|_| t.run_started),
-                        "retry" => api::retry_failed(id).await.map(|_| t.run_started),
+                        "retry" => api::retry_failed(id, permanent)
+                            .await
+                            .map(|_| t.run_started),
                         "test" => api::test_mailing(id).await.map(|()| t.test_sent),
                         "disable" | "enable" => api::set_mailing_enabled(id, name == "enable")
                             .await
@@ -320,9 +327,15 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
                         on_confirm={act("send")} />
                     { button("test", t.send_test, "button-secondary", false) }
                     <ConfirmAction id="action-retry" label={t.retry_failed} small=false
-                        question={t.retry_confirm} yes={t.retry_yes}
+                        question={if *include_permanent { t.retry_confirm_all } else { t.retry_confirm }}
+                        yes={t.retry_yes}
                         busy={*busy == Some("retry")} disabled={!m.enabled || busy.is_some()}
                         on_confirm={act("retry")} />
+                    <label class="check-inline" for="retry-permanent">
+                        <input type="checkbox" id="retry-permanent" checked={*include_permanent}
+                            onchange={{ let p = include_permanent.clone(); Callback::from(move |_: Event| p.set(!*p)) }} />
+                        { " " }{ t.retry_include_permanent }
+                    </label>
                 }
                 // A finished mailing has nothing left to disable.
                 if may_toggle {
