@@ -1258,6 +1258,19 @@ async fn the_language_switch_changes_the_texts_and_is_remembered() {
     dark.enter("#email").await;
     dark.wait_text("#email-error", "not a valid email").await;
     dark.shot("03-register-dark").await;
+    // An address that already has an account: the form offers sign-in and a reset.
+    let existing = app.signed_up_user().await;
+    dark.fill("#full_name", "Someone Again").await;
+    dark.fill("#email", &existing.email).await;
+    dark.fill("#password", PASSWORD).await;
+    dark.enter("#password").await;
+    dark.wait_text("#email-error", "already registered").await;
+    dark.wait_text("#email-taken-help", "Is it yours?").await;
+    assert_eq!(
+        dark.count("#email-taken-help a[href='/reset-password']")
+            .await,
+        1
+    );
     dark.close().await;
 }
 

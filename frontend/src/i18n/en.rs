@@ -268,6 +268,7 @@ pub static TEXTS: Texts = Texts {
     run_started: "Sending has started.",
     test_sent: "A test email is on its way to your own address.",
     mailing_disabled_note: "This mailing is disabled: nothing is sent until it is enabled again.",
+    register_taken_help: "This address already has an account. Is it yours?",
     field_mailing_name: "Name",
     field_mailing_name_hint: "For you only, e.g. \"Spring sale, VIP\": recipients never see it.",
     err_mailing_name: "Give the mailing a name.",

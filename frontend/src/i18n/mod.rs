@@ -405,6 +405,7 @@ pub struct Texts {
     pub run_started: &'static str,
     pub test_sent: &'static str,
     pub mailing_disabled_note: &'static str,
+    pub register_taken_help: &'static str,
     pub field_mailing_name: &'static str,
     pub field_mailing_name_hint: &'static str,
     pub err_mailing_name: &'static str,

@@ -122,6 +122,17 @@ pub fn Register() -> Html {
                     <Submit label={t.register_submit} busy_label={t.register_busy} busy={*busy} />
                 </div>
             </form>
+            // The address already has an account: most likely the reader's own.
+            if error.as_ref().is_some_and(|e| e.status() == Some(409)) {
+                <Notice kind="info">
+                    <p id="email-taken-help">
+                        { t.register_taken_help }{ " " }
+                        <Link<Route> to={Route::Login}>{ t.nav_sign_in }</Link<Route>>
+                        { " · " }
+                        <Link<Route> to={Route::ResetPassword}>{ t.login_forgot }</Link<Route>>
+                    </p>
+                </Notice>
+            }
             <p class="muted form-footer">
                 { t.register_have_account }{ " " }
                 <Link<Route> to={Route::Login}>{ t.nav_sign_in }</Link<Route>>
