@@ -1424,3 +1424,41 @@ async fn retry_failed_asks_first_and_retries_refused_addresses_only_when_ticked(
         .await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn pages_left_open_notice_a_scheduled_run_that_starts() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let (user, clients, message) = app.user_with_audience(2).await;
+    let soon = |secs: i64| (chrono::Utc::now() + chrono::Duration::seconds(secs)).to_rfc3339();
+    let mailing = app
+        .create_mailing(
+            &user,
+            json!({"name": "Starts soon", "message_id": message.id,
+                   "client_ids": [clients[0].id, clients[1].id],
+                   "start_at": soon(6), "periodicity": "once"}),
+        )
+        .await;
+    let b = Browser::open(&app, &tools, "live").await;
+    sign_in(&b, &user.email, &user.password).await;
+    b.goto(&format!("/mailings/{}", mailing.id)).await;
+    b.wait_text("section .empty", "No runs yet").await;
+    // Nobody touches the page: the run appears when it starts, with its attempts.
+    b.wait_text("#runs-table", "Schedule").await;
+    b.wait_count("#attempts-table tr.attempt-success", 2).await;
+    b.wait_text(".badges", "Finished").await;
+
+    // The list, too, follows a mailing whose run comes due while it is open.
+    let later = app
+        .create_mailing(
+            &user,
+            json!({"name": "Starts later", "message_id": message.id,
+                   "client_ids": [clients[0].id], "start_at": soon(6), "periodicity": "once"}),
+        )
+        .await;
+    b.goto("/mailings").await;
+    let row = format!("#mailings-table tr:has(a[href='/mailings/{}'])", later.id);
+    b.wait_text(&row, "Created").await;
+    b.wait_text(&row, "✓ 1").await;
+    b.close().await;
+}

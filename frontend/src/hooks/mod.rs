@@ -147,3 +147,37 @@ pub fn use_debounced(value: String, millis: u32) -> String {
     }
     (*settled).clone()
 }
+
+/// How often a page that follows a run reloads (and how often it looks for a run that
+/// is due but not started yet).
+pub const LIVE_POLL_MILLIS: u32 = 2_000;
+
+/// Keeps a page live: calls `reload` every [`LIVE_POLL_MILLIS`] while `active` (a run is
+/// in progress) and, while idle, once when `wake_at` (the next scheduled run) passes, then
+/// every [`LIVE_POLL_MILLIS`] until the scheduler has started that run (the reloaded page
+/// then shows it running, or a later `wake_at`). So a page left open notices a scheduled
+/// run that starts, without a reload.
+#[hook]
+pub fn use_live(
+    active: bool,
+    wake_at: Option<chrono::DateTime<chrono::Utc>>,
+    reload: Callback<()>,
+) {
+    let due = !active && wake_at.is_some_and(|t| t <= crate::i18n::format::now());
+    use_effect_with((active || due, wake_at), move |(polling, wake_at)| {
+        let interval = polling.then(|| {
+            let reload = reload.clone();
+            gloo_timers::callback::Interval::new(LIVE_POLL_MILLIS, move || reload.emit(()))
+        });
+        let timeout = (!*polling).then_some(*wake_at).flatten().and_then(|t| {
+            // Wake a moment after the due time; far-off times are left to a later visit.
+            let millis = (t - crate::i18n::format::now()).num_milliseconds() + 1_500;
+            let millis = u32::try_from(millis.max(0)).ok()?;
+            (millis <= 24 * 3600 * 1000).then(|| Timeout::new(millis, move || reload.emit(())))
+        });
+        move || {
+            drop(interval);
+            drop(timeout);
+        }
+    });
+}

@@ -4,7 +4,6 @@
 //! While the newest run is unfinished (`last_run.finished_at` is null) the page polls
 //! every 2 seconds.
 
-use gloo_timers::callback::Interval;
 use herald_api_types::{Attempt, AttemptListQuery, ClientListQuery, PageQuery, Run};
 use uuid::Uuid;
 use yew::prelude::*;
@@ -18,12 +17,10 @@ use crate::components::feedback::{ApiErrorNotice, Empty, Loading, Notice};
 use crate::components::form::Field;
 use crate::components::pagination::Pagination;
 use crate::components::progress::RunProgress;
-use crate::hooks::{use_load, Load, Loader};
+use crate::hooks::{use_live, use_load, Load, Loader};
 use crate::i18n::{format, use_i18n, Lang, Texts};
 use crate::services::api::{self, ApiError};
 use crate::session::use_session;
-
-const POLL_MILLIS: u32 = 2_000;
 
 #[derive(Properties, PartialEq)]
 pub struct MailingDetailProps {
@@ -120,19 +117,19 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
             }
         });
     }
-    {
+    // Follows a run in progress, and notices a scheduled one that starts while the page
+    // is open (no next run is sent while disabled).
+    let next_run = mailing
+        .data()
+        .and_then(|m| m.enabled.then_some(m.next_run_at).flatten());
+    use_live(running, next_run, {
         let (mailing, runs, attempts) = (mailing.clone(), runs.clone(), attempts.clone());
-        use_effect_with(running, move |running| {
-            let interval = running.then(|| {
-                Interval::new(POLL_MILLIS, move || {
-                    mailing.reload();
-                    runs.reload();
-                    attempts.reload();
-                })
-            });
-            move || drop(interval)
-        });
-    }
+        Callback::from(move |()| {
+            mailing.reload();
+            runs.reload();
+            attempts.reload();
+        })
+    });
 
     let outcome = use_state(|| None::<Outcome>);
     let busy = use_state(|| None::<&'static str>);

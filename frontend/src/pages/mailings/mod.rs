@@ -19,7 +19,7 @@ use crate::components::feedback::{ApiErrorNotice, Empty, Loading};
 use crate::components::form::on_value;
 use crate::components::owners::{owner_label, owners_for};
 use crate::components::pagination::Pagination;
-use crate::hooks::{use_load, Load};
+use crate::hooks::{use_live, use_load, Load};
 use crate::i18n::{format, use_i18n, Lang};
 use crate::services::api::{self, ApiError};
 use crate::session::use_session;
@@ -118,6 +118,24 @@ pub fn Mailings() -> Html {
         (filters.clone(), show_owner && session.can("users.view")),
         load,
     );
+    // Live: while a listed run is sending, and when the next scheduled run is due.
+    let (active, wake_at) = list.data().map_or((false, None), |listing| {
+        let items = &listing.page.items;
+        (
+            items
+                .iter()
+                .any(|m| m.last_run.as_ref().is_some_and(|r| r.finished_at.is_none())),
+            items
+                .iter()
+                .filter(|m| m.enabled)
+                .filter_map(|m| m.next_run_at)
+                .min(),
+        )
+    });
+    use_live(active, wake_at, {
+        let list = list.clone();
+        Callback::from(move |()| list.reload())
+    });
     let busy = use_state(|| None::<Uuid>);
     let toggle_error = use_state(|| None::<ApiError>);
     let toggle = {
