@@ -8,5 +8,8 @@ SET name = coalesce(
 FROM messages msg
 WHERE msg.id = m.message_id;
 UPDATE mailings SET name = 'Mailing' WHERE name IS NULL;
+-- The default keeps inserts that name no name working (an older instance during a
+-- rolling upgrade); the API always gives one.
+ALTER TABLE mailings ALTER COLUMN name SET DEFAULT 'Mailing';
 ALTER TABLE mailings ALTER COLUMN name SET NOT NULL;
 ALTER TABLE mailings ADD CONSTRAINT mailings_name_length CHECK (char_length(name) BETWEEN 1 AND 200);

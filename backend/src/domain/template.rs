@@ -79,7 +79,77 @@ fn environment() -> Environment<'static> {
     env
 }
 
+/// The placeholders Herald fills for every recipient (besides `attributes.*`).
+pub const KNOWN_PLACEHOLDERS: [&str; 2] = ["full_name", "email"];
+
+/// A placeholder a message uses that nothing fills: it would be sent as a blank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownPlaceholder {
+    /// `subject`, `body` or `html_body`.
+    pub field: &'static str,
+    pub name: String,
+    /// The known placeholder it most likely meant, when one is close.
+    pub suggestion: Option<&'static str>,
+}
+
+impl std::fmt::Display for UnknownPlaceholder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.suggestion {
+            Some(s) => write!(f, "unknown placeholder {} (did you mean {s}?)", self.name),
+            None => write!(
+                f,
+                "unknown placeholder {} (known: full_name, email, attributes.*)",
+                self.name
+            ),
+        }
+    }
+}
+
+/// The closest known placeholder, if it is close enough to be a typo.
+fn suggest(name: &str) -> Option<&'static str> {
+    KNOWN_PLACEHOLDERS
+        .iter()
+        .map(|k| (strsim::normalized_damerau_levenshtein(name, k), *k))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
 impl MessageTemplate {
+    /// Placeholders used but never filled: not `full_name`, `email` or `attributes.*`,
+    /// not bound inside the template (`set`, `for`, macro arguments: minijinja's static
+    /// analysis leaves those out) and not one of the environment's functions (`range`).
+    /// Checked when a message is saved; messages saved before keep sending.
+    pub fn unknown_placeholders(&self) -> Vec<UnknownPlaceholder> {
+        let fields = [
+            ("subject", "subject"),
+            ("body", "body"),
+            ("html", "html_body"),
+        ];
+        let mut out = Vec::new();
+        for (template, field) in fields {
+            let Ok(t) = self.env.get_template(template) else {
+                continue;
+            };
+            let mut names: Vec<String> = t
+                .undeclared_variables(false)
+                .into_iter()
+                .filter(|n| {
+                    !KNOWN_PLACEHOLDERS.contains(&n.as_str())
+                        && n != "attributes"
+                        && !self.env.globals().any(|(g, _)| g == n)
+                })
+                .collect();
+            names.sort();
+            out.extend(names.into_iter().map(|name| UnknownPlaceholder {
+                field,
+                suggestion: suggest(&name),
+                name,
+            }));
+        }
+        out
+    }
+
     pub fn compile(
         subject: &str,
         body: &str,
@@ -383,5 +453,29 @@ mod tests {
             let inner = &html["<p>".len()..html.len() - "</p>".len()];
             prop_assert!(!inner.contains(['<', '>', '"']), "{}", inner);
         }
+    }
+
+    #[test]
+    fn misspelled_placeholders_are_found_with_a_suggestion() {
+        let t = MessageTemplate::compile(
+            "Hi {{ fullname }}",
+            "{% set greeting = 'Hello' %}{{ greeting }} {{ full_name }} {{ attributes.city }} \
+             {% for i in range(3) %}{{ i }}{% endfor %}{{ emial }} {{ xyzzy }}",
+            Some("<p>{{ full_name | default('customer') }}</p>"),
+        )
+        .unwrap();
+        let found: Vec<String> = t
+            .unknown_placeholders()
+            .iter()
+            .map(|u| format!("{}: {u}", u.field))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                "subject: unknown placeholder fullname (did you mean full_name?)",
+                "body: unknown placeholder emial (did you mean email?)",
+                "body: unknown placeholder xyzzy (known: full_name, email, attributes.*)",
+            ]
+        );
     }
 }

@@ -48,10 +48,14 @@ fn parse_input(mut input: api::MessageInput) -> Result<api::MessageInput, ApiErr
     input.html_body = input.html_body.filter(|h| !h.trim().is_empty());
     if errors.is_empty() {
         // A template that does not compile is refused now, not at send time.
-        if let Err((field, e)) =
-            MessageTemplate::compile(&input.subject, &input.body, input.html_body.as_deref())
-        {
-            errors.add(field, e.to_string());
+        match MessageTemplate::compile(&input.subject, &input.body, input.html_body.as_deref()) {
+            Err((field, e)) => errors.add(field, e.to_string()),
+            // A misspelled placeholder would be sent as a blank ("Dear ,"): refused.
+            Ok(template) => {
+                for unknown in template.unknown_placeholders() {
+                    errors.add_coded(unknown.field, "unknown_placeholder", unknown.to_string());
+                }
+            }
         }
     }
     errors.finish()?;

@@ -552,10 +552,16 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
     // A message, previewed for a chosen recipient.
     b.click("nav a[href='/messages']").await;
     b.click(".page-actions a[href='/messages/new']").await;
+    // A misspelled placeholder is flagged while typing, with what was meant.
+    b.fill("#subject", "News for {{ fullname }}").await;
+    b.wait_text("#placeholder-warnings", "did you mean full_name?")
+        .await;
+    b.shot("08a-unknown-placeholder").await;
     b.fill("#subject", "News for {{ full_name }}").await;
     b.fill("#body", "Dear {{ full_name }},\nthis goes to {{email}}.")
         .await;
     b.wait_text("#preview-subject", "News for Jane Doe").await;
+    assert_eq!(b.count("#placeholder-warnings").await, 0);
     b.select_label("#preview-recipient", "Reader Two <reader-two@example.com>")
         .await;
     b.wait_text("#preview-subject", "News for Reader Two").await;

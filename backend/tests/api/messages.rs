@@ -92,3 +92,43 @@ async fn a_message_used_by_a_mailing_cannot_be_deleted() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_misspelled_placeholder_is_refused_naming_it_with_a_suggestion() {
+    let app = spawn_app().await;
+    let user = app.signed_up_user().await;
+    let res = app
+        .post(
+            "/api/v1/messages",
+            Some(&user.token),
+            &serde_json::json!({
+                "subject": "Hello {{ fullname }}",
+                "body": "Dear {{ full_name | default(\"customer\") }}, from {{ attributes.city }}.\n{{ emial }}",
+            }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(problem["code"], "unknown_placeholder");
+    assert_eq!(
+        problem["errors"]["subject"][0],
+        "unknown placeholder fullname (did you mean full_name?)"
+    );
+    assert_eq!(
+        problem["errors"]["body"][0],
+        "unknown placeholder emial (did you mean email?)"
+    );
+    assert_eq!(problem["error_codes"]["body"][0], "unknown_placeholder");
+    // Fallbacks, attributes and names the template binds itself are fine.
+    let res = app
+        .post(
+            "/api/v1/messages",
+            Some(&user.token),
+            &serde_json::json!({
+                "subject": "Hello {{ full_name | default(\"customer\") }}",
+                "body": "{% set city = attributes.city | default(\"your city\") %}News from {{ city }}\n{% for i in range(2) %}{{ i }}{% endfor %}",
+            }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+}

@@ -198,8 +198,8 @@ pub static TEXTS: Texts = Texts {
     field_html: "HTML version",
     field_html_on: "Also send an HTML version",
     field_html_hint: "Optional. Mail programs that show HTML display this instead of the text.",
-    placeholders_hint:
-        "{{ full_name }} and {{ email }} are replaced with each recipient's name and address.",
+    placeholders_hint: "{{ full_name }} and {{ email }} are replaced with each recipient's name and \
+                        address; {{ full_name | default(\"customer\") }} gives a fallback when a name is empty.",
     preview_title: "Preview",
     preview_for: "Preview for",
     preview_sample: "Sample recipient",
@@ -268,6 +268,12 @@ pub static TEXTS: Texts = Texts {
     run_started: "Sending has started.",
     test_sent: "A test email is on its way to your own address.",
     mailing_disabled_note: "This mailing is disabled: nothing is sent until it is enabled again.",
+    unknown_placeholder: |name, suggestion| match suggestion {
+        Some(s) => format!("Unknown placeholder {name} — did you mean {s}? It would be sent blank."),
+        None => format!(
+            "Unknown placeholder {name}: it would be sent blank. Known: full_name, email, attributes.…"
+        ),
+    },
     register_taken_help: "This address already has an account. Is it yours?",
     field_mailing_name: "Name",
     field_mailing_name_hint: "For you only, e.g. \"Spring sale, VIP\": recipients never see it.",

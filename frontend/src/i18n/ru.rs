@@ -88,6 +88,16 @@ fn server_text(text: &str) -> Option<String> {
                 .to_owned(),
         );
     }
+    if let Some(rest) = text.strip_prefix("unknown placeholder ") {
+        let name = rest.split_whitespace().next().unwrap_or(rest);
+        return Some(match rest.split_once("did you mean ") {
+            Some((_, s)) => format!(
+                "неизвестная подстановка {name} — может быть, {}?",
+                s.trim_end_matches(['?', ')'])
+            ),
+            None => format!("неизвестная подстановка {name}"),
+        });
+    }
     if text.starts_with("the built-in role ") {
         return Some("встроенную роль нельзя менять или удалять".to_owned());
     }
@@ -297,8 +307,8 @@ pub static TEXTS: Texts = Texts {
     field_html_on: "Добавить HTML-версию",
     field_html_hint:
         "Необязательно. Почтовые программы, которые показывают HTML, покажут её вместо текста.",
-    placeholders_hint:
-        "{{ full_name }} и {{ email }} заменяются именем и адресом каждого получателя.",
+    placeholders_hint: "{{ full_name }} и {{ email }} заменяются именем и адресом каждого получателя; \
+                        {{ full_name | default(\"клиент\") }} подставит запасное слово, если имя пустое.",
     preview_title: "Предпросмотр",
     preview_for: "Для получателя",
     preview_sample: "Пример получателя",
@@ -367,6 +377,12 @@ pub static TEXTS: Texts = Texts {
     run_started: "Отправка началась.",
     test_sent: "Тестовое письмо отправлено на ваш собственный адрес.",
     mailing_disabled_note: "Рассылка отключена: ничего не отправляется, пока её снова не включат.",
+    unknown_placeholder: |name, suggestion| match suggestion {
+        Some(s) => format!("Неизвестная подстановка {name} — может быть, {s}? Она будет отправлена пустой."),
+        None => format!(
+            "Неизвестная подстановка {name}: она будет отправлена пустой. Известные: full_name, email, attributes.…"
+        ),
+    },
     register_taken_help: "С этим адресом уже есть учётная запись. Это ваша?",
     field_mailing_name: "Название",
     field_mailing_name_hint: "Только для вас, например «Весенняя распродажа, VIP»: получатели его не видят.",

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::preview::render;
+use super::preview::{render, unknown_placeholders};
 use crate::app::Route;
 use crate::components::feedback::{ApiErrorNotice, Loading, Notice};
 use crate::components::form::{focus_first_invalid, on_submit, on_value, Field, Submit};
@@ -166,6 +166,21 @@ fn Editor(props: &EditorProps) -> Html {
         .and_then(|id| clients.iter().find(|c| c.id == id))
         .map(|c| (c.full_name.clone(), c.email.clone()))
         .unwrap_or_else(|| (t.preview_sample_name.to_owned(), SAMPLE_EMAIL.to_owned()));
+    // Misspelled placeholders would go out as blanks: flagged as one types (the server
+    // refuses them at save too).
+    let unknown = {
+        let mut all = unknown_placeholders(&subject);
+        for u in unknown_placeholders(&body).into_iter().chain(
+            html_on
+                .then(|| unknown_placeholders(&html_body))
+                .unwrap_or_default(),
+        ) {
+            if !all.iter().any(|a| a.name == u.name) {
+                all.push(u);
+            }
+        }
+        all
+    };
     let preview_subject = render(&subject, &name, &email, false);
     let preview_body = render(&body, &name, &email, false);
     let preview_html = render(&html_body, &name, &email, true);
@@ -215,6 +230,15 @@ fn Editor(props: &EditorProps) -> Html {
                             oninput={Callback::from({ let s = html_body.clone(); move |v| s.set(v) })}
                             error={field("html_body")} hint={t.field_html_hint} class={classes!("mono")}
                             disabled={props.read_only} />
+                    }
+                    if !unknown.is_empty() {
+                        <Notice kind="warn">
+                            <ul id="placeholder-warnings" class="plain-list">
+                                { for unknown.iter().map(|u| html! {
+                                    <li>{ (t.unknown_placeholder)(&u.name, u.suggestion) }</li>
+                                }) }
+                            </ul>
+                        </Notice>
                     }
                     <div class="form-actions">
                         if !props.read_only {
