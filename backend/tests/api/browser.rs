@@ -708,6 +708,7 @@ async fn a_manager_blocks_a_user_who_is_then_signed_out_at_their_next_action() {
     let tools = tools();
     let app = spawn_app_with_spa(&tools).await;
     let manager = app.user_with_role("manager").await;
+    let admin = app.user_with_role("admin").await;
     let user = app.signed_up_user().await;
     let b = Browser::open(&app, &tools, "blocked").await;
     sign_in(&b, &user.email, &user.password).await;
@@ -805,11 +806,14 @@ async fn a_manager_blocks_a_user_who_is_then_signed_out_at_their_next_action() {
     m.wait_text(&row, "Active").await;
     m.fill("#search", &user.email[..12]).await;
     m.wait_count("#users-table tbody tr", 1).await;
-    // No block button on one's own row.
+    // No block button on one's own row, nor on an admin's (a manager may not block one).
     m.fill("#search", "").await;
     let own = format!("#users-table tr[data-email='{}']", manager.email);
     m.wait_text(&own, "you").await;
     assert_eq!(m.count(&format!("{own} .block-toggle")).await, 0);
+    let admin_row = format!("#users-table tr[data-email='{}']", admin.email);
+    m.wait_text(&admin_row, "Administrator").await;
+    assert_eq!(m.count(&format!("{admin_row} .block-toggle")).await, 0);
     m.click(&format!("{row} .block-toggle")).await;
     m.wait_text(&format!("{row} .confirm"), "Block").await;
     m.shot("01-confirm").await;
@@ -1140,11 +1144,30 @@ async fn an_admin_creates_a_role_with_chosen_permissions() {
     let user = app.signed_up_user().await;
     b.click("nav a[href='/admin/users']").await;
     let select = format!("#role-{}", user.id);
+    // Picking a role only proposes it: "No" changes nothing...
     b.el(&select)
         .await
         .select_by_value("auditor")
         .await
         .unwrap();
+    b.wait_text(".role-confirm", &format!("Make {}", user.email))
+        .await;
+    b.click(".role-confirm .confirm-no").await;
+    b.el(&format!("{select}:not([disabled])")).await;
+    let before: Value = app
+        .get("/api/v1/me", Some(&user.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(before["role"], "user");
+    // ...and "Yes" assigns it.
+    b.el(&select)
+        .await
+        .select_by_value("auditor")
+        .await
+        .unwrap();
+    b.click(".role-confirm .confirm-yes").await;
     b.wait_text("#users-done", &user.email).await;
     let me: Value = app
         .get("/api/v1/me", Some(&user.token))

@@ -274,6 +274,7 @@ pub static TEXTS: Texts = Texts {
             "Unknown placeholder {name}: it would be sent blank. Known: full_name, email, attributes.…"
         ),
     },
+    role_confirm: |email, role| format!("Make {email} {role}?"),
     register_taken_help: "This address already has an account. Is it yours?",
     field_mailing_name: "Name",
     field_mailing_name_hint: "For you only, e.g. \"Spring sale, VIP\": recipients never see it.",

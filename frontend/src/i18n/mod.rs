@@ -406,6 +406,7 @@ pub struct Texts {
     pub test_sent: &'static str,
     pub mailing_disabled_note: &'static str,
     pub register_taken_help: &'static str,
+    pub role_confirm: fn(&str, &str) -> String,
     pub unknown_placeholder: fn(&str, Option<&str>) -> String,
     pub field_mailing_name: &'static str,
     pub field_mailing_name_hint: &'static str,

@@ -383,6 +383,7 @@ pub static TEXTS: Texts = Texts {
             "Неизвестная подстановка {name}: она будет отправлена пустой. Известные: full_name, email, attributes.…"
         ),
     },
+    role_confirm: |email, role| format!("Назначить {email} роль «{role}»?"),
     register_taken_help: "С этим адресом уже есть учётная запись. Это ваша?",
     field_mailing_name: "Название",
     field_mailing_name_hint: "Только для вас, например «Весенняя распродажа, VIP»: получатели его не видят.",

@@ -114,19 +114,45 @@ pub fn Users() -> Html {
             })
         }
     };
-    let set_role = {
-        let (busy, outcome, list) = (busy.clone(), outcome.clone(), list.clone());
+    // Changing a role asks first: picking one in the list only proposes it.
+    let pending_role = use_state(|| None::<(Uuid, String)>);
+    // Bumped when a proposal is declined, so the lists show the roles as they are.
+    let selects = use_state(|| 0_u32);
+    let propose_role = {
+        let pending_role = pending_role.clone();
         move |user: &User| {
-            let (busy, outcome, list) = (busy.clone(), outcome.clone(), list.clone());
-            let (id, email, current) = (user.id, user.email.clone(), user.role.clone());
+            let (pending_role, id, current) = (pending_role.clone(), user.id, user.role.clone());
             on_value(Callback::from(move |role: String| {
-                if role == current {
-                    return;
-                }
+                pending_role.set((role != current).then_some((id, role)));
+            }))
+        }
+    };
+    let set_role = {
+        let (busy, outcome, list, pending_role) = (
+            busy.clone(),
+            outcome.clone(),
+            list.clone(),
+            pending_role.clone(),
+        );
+        move |user: &User, role: String| {
+            let (busy, outcome, list, pending_role) = (
+                busy.clone(),
+                outcome.clone(),
+                list.clone(),
+                pending_role.clone(),
+            );
+            let (id, email) = (user.id, user.email.clone());
+            Callback::from(move |_: MouseEvent| {
+                pending_role.set(None);
                 busy.set(Some(id));
                 outcome.set(None);
-                let (busy, outcome, list, email) =
-                    (busy.clone(), outcome.clone(), list.clone(), email.clone());
+                let (busy, outcome, list, email, role) = (
+                    busy.clone(),
+                    outcome.clone(),
+                    list.clone(),
+                    email.clone(),
+                    role.clone(),
+                );
                 wasm_bindgen_futures::spawn_local(async move {
                     let result = api::set_user_role(id, role).await;
                     busy.set(None);
@@ -136,7 +162,7 @@ pub fn Users() -> Html {
                     }
                     list.reload();
                 });
-            }))
+            })
         }
     };
 
@@ -180,16 +206,36 @@ pub fn Users() -> Html {
             let row = |u: &User| {
                 let is_me = me == Some(u.id);
                 let working = *busy == Some(u.id);
+                let proposed = pending_role
+                    .as_ref()
+                    .filter(|(id, _)| *id == u.id)
+                    .map(|(_, role)| role.clone());
                 let role_cell = if may_assign && !is_me && !role_names.is_empty() {
                     let select_id = format!("role-{}", u.id);
                     html! {
                         <>
                             <label for={select_id.clone()} class="visually-hidden">{ (t.role_for)(&u.email) }</label>
-                            <select id={select_id} class="role-select" disabled={working} onchange={set_role(u)}>
+                            <select id={select_id} key={format!("{}-{}", u.id, *selects)} class="role-select"
+                                disabled={working || proposed.is_some()} onchange={propose_role(u)}>
                                 { for role_names.iter().map(|r| html! {
-                                    <option value={r.clone()} selected={*r == u.role}>{ (t.role_name)(r) }</option>
+                                    <option value={r.clone()} selected={proposed.as_ref().unwrap_or(&u.role) == r}>{ (t.role_name)(r) }</option>
                                 }) }
                             </select>
+                            if let Some(role) = proposed {
+                                <span class="confirm role-confirm" role="group">
+                                    <span class="confirm-question">{ (t.role_confirm)(&u.email, (t.role_name)(&role).as_str()) }</span>
+                                    <button type="button" class="button button-small confirm-yes"
+                                        onclick={set_role(u, role.clone())}>{ t.confirm_yes }</button>
+                                    <button type="button" class="button button-secondary button-small confirm-no"
+                                        onclick={{
+                                            let (pending_role, selects) = (pending_role.clone(), selects.clone());
+                                            Callback::from(move |_: MouseEvent| {
+                                                pending_role.set(None);
+                                                selects.set(*selects + 1);
+                                            })
+                                        }}>{ t.confirm_no }</button>
+                                </span>
+                            }
                         </>
                     }
                 } else {
@@ -215,7 +261,9 @@ pub fn Users() -> Html {
                         </td>
                         <td data-label={t.col_joined} class="nowrap">{ format::date(lang, &u.created_at) }</td>
                         <td class="cell-actions">
-                            if may_block && !is_me {
+                            // Only a holder of roles.manage may block one (the API says so too).
+                            if may_block && !is_me
+                                && (!u.permissions.iter().any(|p| p == "roles.manage") || session.can("roles.manage")) {
                                 if u.blocked {
                                     <ConfirmAction label={t.unblock} question={(t.unblock_confirm)(&u.email)}
                                         busy={working} on_confirm={set_blocked(u, false)}
