@@ -235,6 +235,7 @@ pub fn run_view(r: Run, pending: i64) -> api::Run {
         sent: r.sent.into(),
         failed: r.failed.into(),
         pending,
+        recipients: r.recipients.into(),
     }
 }
 

@@ -116,6 +116,10 @@ pub struct Run {
     pub failed: i64,
     /// Emails not yet settled (waiting, or waiting to be retried).
     pub pending: i64,
+    /// Recipients the run started with (its own count: later changes to the mailing's
+    /// recipients do not change it).
+    #[serde(default)]
+    pub recipients: i64,
 }
 
 /// Optional body of `POST /mailings/{id}/disable`.

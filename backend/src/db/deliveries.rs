@@ -30,6 +30,8 @@ pub struct Run {
     pub finished_at: Option<DateTime<Utc>>,
     pub sent: i32,
     pub failed: i32,
+    /// Deliveries the run started with.
+    pub recipients: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -115,6 +117,10 @@ pub fn create_run(
     .bind::<SqlUuid, _>(m.id)
     .bind::<SqlUuid, _>(m.owner_id)
     .execute(conn)? as i64;
+    let run = diesel::update(runs::table.find(run.id))
+        .set(runs::recipients.eq(i32::try_from(inserted).unwrap_or(i32::MAX)))
+        .returning(Run::as_returning())
+        .get_result(conn)?;
     if inserted == 0 {
         let run = diesel::update(runs::table.find(run.id))
             .set(runs::finished_at.eq(Utc::now()))

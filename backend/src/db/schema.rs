@@ -146,6 +146,7 @@ diesel::table! {
         finished_at -> Nullable<Timestamptz>,
         sent -> Int4,
         failed -> Int4,
+        recipients -> Int4,
     }
 }
 

@@ -622,6 +622,7 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
     b.wait_text("#action-done", "Sending has started").await;
     b.wait_count("#attempts-table tr.attempt-success", 3).await;
     b.wait_text("#runs-table", "By hand").await;
+    b.wait_text("#runs-table .run-recipients", "3").await;
     b.wait_text("#attempts-table", "reader-one@example.com")
         .await;
     b.wait_text(".badges", "Running").await;

@@ -688,3 +688,32 @@ async fn two_mailings_of_one_message_are_told_apart_by_their_names() {
         "Autumn sale (VIP)"
     );
 }
+
+#[tokio::test]
+async fn a_run_keeps_the_number_of_recipients_it_started_with() {
+    let app = spawn_app().await;
+    let (user, clients, message) = app.user_with_audience(3).await;
+    let m = app
+        .create_mailing(&user, json!({"name": "Test mailing", "message_id": message.id, "all_clients": true, "start_at": ago(1), "periodicity": "once"}))
+        .await;
+    let m = app.settled(&user, m.id).await;
+    assert_eq!(m.last_run.as_ref().unwrap().recipients, 3);
+    app.delete(
+        &format!("/api/v1/clients/{}", clients[0].id),
+        Some(&user.token),
+    )
+    .await;
+    let m = app.mailing(&user, m.id).await;
+    assert_eq!(m.recipients_count, 2, "the mailing would reach two now");
+    assert_eq!(m.last_run.unwrap().recipients, 3, "its run had three");
+    let runs: api::Page<api::Run> = app
+        .get(
+            &format!("/api/v1/mailings/{}/runs", m.id),
+            Some(&user.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(runs.items[0].recipients, 3);
+}

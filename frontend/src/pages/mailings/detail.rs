@@ -455,6 +455,7 @@ fn runs_table(
                                 <th scope="col">{ t.col_started }</th>
                                 <th scope="col">{ t.col_trigger }</th>
                                 <th scope="col">{ t.col_finished }</th>
+                                <th scope="col" class="num">{ t.col_recipients }</th>
                                 <th scope="col" class="num">{ t.col_sent }</th>
                                 <th scope="col" class="num">{ t.col_failed }</th>
                                 <th scope="col" class="num">{ t.col_pending }</th>
@@ -470,6 +471,7 @@ fn runs_table(
                                                 None => html! { <span class="badge badge-running">{ t.in_progress }</span> },
                                             } }
                                         </td>
+                                        <td data-label={t.col_recipients} class="num run-recipients">{ format::number(lang, r.recipients) }</td>
                                         <td data-label={t.col_sent} class="num">{ format::number(lang, r.sent) }</td>
                                         <td data-label={t.col_failed} class={classes!("num", (r.failed > 0).then_some("text-error"))}>
                                             { format::number(lang, r.failed) }

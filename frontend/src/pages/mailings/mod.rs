@@ -93,7 +93,11 @@ async fn load((filters, owner_emails): (Filters, bool)) -> Result<Listing, ApiEr
 
 /// "1 234" or "all (1 234)".
 pub fn recipients_label(lang: Lang, m: &Mailing) -> String {
-    let count = format::number(lang, m.recipients_count);
+    // A finished mailing says how many its last run had, not how many it would have now.
+    let count = match (&m.last_run, m.status.as_str()) {
+        (Some(run), "finished") => format::number(lang, run.recipients),
+        _ => format::number(lang, m.recipients_count),
+    };
     if m.all_clients {
         format!("{} ({count})", lang.texts().all_recipients)
     } else {
