@@ -493,8 +493,12 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
     // Sign in (Enter submits).
     b.click("#main a.button[href='/login']").await;
     b.wait_path("/login", |p| p.starts_with("/login")).await;
+    // The address just signed up with is already filled in.
+    let prefilled = b
+        .js("return document.querySelector('#email').value;", vec![])
+        .await;
+    assert_eq!(prefilled, json!(email));
     b.shot("04-login").await;
-    b.fill("#email", &email).await;
     b.fill("#password", PASSWORD).await;
     b.enter("#password").await;
     b.wait_path("/mailings", |p| p == "/mailings").await;

@@ -41,7 +41,8 @@ pub fn Login() -> Html {
         .and_then(|l| l.query::<NextQuery>().ok())
         .and_then(|q| q.safe_next().map(str::to_owned));
 
-    let email = use_state(String::new);
+    // After confirming a new account in this browser, its address is already filled in.
+    let email = use_state(|| api::signup_email::get().unwrap_or_default());
     let password = use_state(String::new);
     let busy = use_state(|| false);
     let error = use_state(|| None::<ApiError>);
@@ -86,7 +87,10 @@ pub fn Login() -> Html {
                 .await;
                 busy.set(false);
                 match result {
-                    Ok(user) => session.signed_in(user),
+                    Ok(user) => {
+                        api::signup_email::forget();
+                        session.signed_in(user)
+                    }
                     Err(e) => error.set(Some(e)),
                 }
             });

@@ -47,7 +47,10 @@ pub fn Register() -> Html {
                 let result = api::register(&request).await;
                 busy.set(false);
                 match result {
-                    Ok(user) => done.set(Some(user.email)),
+                    Ok(user) => {
+                        api::signup_email::remember(&user.email);
+                        done.set(Some(user.email))
+                    }
                     Err(e) => {
                         error.set(Some(e));
                         focus_first_invalid();

@@ -37,6 +37,38 @@ use yew::Callback;
 
 use crate::i18n::Texts;
 
+// --- The address just signed up with -------------------------------------------------------
+
+/// The email a reader registered with in this browser, so the sign-in form after the
+/// confirmation link is already filled in. Only the address; removed at sign-in.
+pub mod signup_email {
+    const KEY: &str = "herald.signup_email";
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    pub fn remember(email: &str) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(KEY, email);
+        }
+    }
+
+    pub fn get() -> Option<String> {
+        storage()?
+            .get_item(KEY)
+            .ok()
+            .flatten()
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn forget() {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(KEY);
+        }
+    }
+}
+
 // --- Tokens -------------------------------------------------------------------------------
 
 /// The access token in `localStorage`, so a reload or a second tab stays signed in. The
