@@ -53,13 +53,7 @@ pub fn token_view(conn: &mut PgConnection, token: &str) -> QueryResult<Option<To
 /// Returns false for an unknown token.
 pub fn resubscribe_by_token(conn: &mut PgConnection, token: &str) -> QueryResult<bool> {
     conn.transaction(|conn| {
-        let client: Option<(uuid::Uuid, String)> = clients::table
-            .filter(clients::unsubscribe_token.eq(token))
-            .select((clients::owner_id, clients::email))
-            .for_update()
-            .first(conn)
-            .optional()?;
-        let Some((owner, email)) = client else {
+        let Some((owner, email)) = lock_client(conn, token)? else {
             return Ok(false);
         };
         diesel::sql_query(
@@ -81,13 +75,7 @@ pub fn resubscribe_by_token(conn: &mut PgConnection, token: &str) -> QueryResult
 /// client row is marked. Idempotent. Returns false for an unknown token.
 pub fn unsubscribe_by_token(conn: &mut PgConnection, token: &str) -> QueryResult<bool> {
     conn.transaction(|conn| {
-        let client: Option<(uuid::Uuid, String)> = clients::table
-            .filter(clients::unsubscribe_token.eq(token))
-            .select((clients::owner_id, clients::email))
-            .for_update()
-            .first(conn)
-            .optional()?;
-        let Some((owner, email)) = client else {
+        let Some((owner, email)) = lock_client(conn, token)? else {
             return Ok(false);
         };
         add(conn, owner, &email, Reason::Unsubscribed)?;
@@ -98,6 +86,17 @@ pub fn unsubscribe_by_token(conn: &mut PgConnection, token: &str) -> QueryResult
             .execute(conn)?;
         Ok(true)
     })
+}
+
+/// The owner and address behind an unsubscribe token, with the client row locked so an
+/// unsubscribe and its undo cannot interleave.
+fn lock_client(conn: &mut PgConnection, token: &str) -> QueryResult<Option<(uuid::Uuid, String)>> {
+    clients::table
+        .filter(clients::unsubscribe_token.eq(token))
+        .select((clients::owner_id, clients::email))
+        .for_update()
+        .first(conn)
+        .optional()
 }
 
 /// Adds an address to an owner's list; an address already there keeps its first reason.

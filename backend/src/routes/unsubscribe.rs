@@ -286,13 +286,31 @@ async fn unsubscribe(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (token, v) = view(&state, token.into_inner()).await?;
+    change(
+        &req,
+        &state,
+        token.into_inner(),
+        Page::Unsubscribed,
+        db::suppressions::unsubscribe_by_token,
+    )
+    .await
+}
+
+/// Applies `change` to the client behind `token`, then shows `then`.
+async fn change(
+    req: &HttpRequest,
+    state: &AppState,
+    token: String,
+    then: Page,
+    change: fn(&mut diesel::PgConnection, &str) -> diesel::QueryResult<bool>,
+) -> Result<HttpResponse, ApiError> {
+    let (token, v) = view(state, token).await?;
     let t = token.clone();
     db::run_blocking(&state.db, move |conn| {
-        db::suppressions::unsubscribe_by_token(conn, &t).map_err(ApiError::from)
+        change(conn, &t).map_err(ApiError::from)
     })
     .await?;
-    Ok(page(&req, Page::Unsubscribed, &token, &v.sender, &v.email))
+    Ok(page(req, then, &token, &v.sender, &v.email))
 }
 
 /// Take an unsubscribe back (the button on the "You are unsubscribed" page). Removes only
@@ -305,13 +323,14 @@ async fn undo(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (token, v) = view(&state, token.into_inner()).await?;
-    let t = token.clone();
-    db::run_blocking(&state.db, move |conn| {
-        db::suppressions::resubscribe_by_token(conn, &t).map_err(ApiError::from)
-    })
-    .await?;
-    Ok(page(&req, Page::Resubscribed, &token, &v.sender, &v.email))
+    change(
+        &req,
+        &state,
+        token.into_inner(),
+        Page::Resubscribed,
+        db::suppressions::resubscribe_by_token,
+    )
+    .await
 }
 
 #[cfg(test)]
