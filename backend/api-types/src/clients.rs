@@ -58,6 +58,10 @@ pub struct ClientListQuery {
     pub q: Option<String>,
     /// Another user's list (needs `clients.view_all`).
     pub owner_id: Option<Uuid>,
+    /// Sort field: `created_at` (default), `email` or `full_name`.
+    pub sort: Option<String>,
+    /// `asc` or `desc` (default: `desc`). Ties: by email for recipients, by id elsewhere.
+    pub order: Option<String>,
     /// 1-based page number (default 1).
     pub page: Option<i64>,
     /// Rows per page, 1..=100 (default 20).

@@ -90,6 +90,10 @@ pub struct MailingListQuery {
     pub enabled: Option<bool>,
     /// Another user's mailings (needs `mailings.view_all`).
     pub owner_id: Option<Uuid>,
+    /// Sort field: `created_at` (default), `name`, `status` or `next_run_at`.
+    pub sort: Option<String>,
+    /// `asc` or `desc` (default: `desc`). Ties: by email for recipients, by id elsewhere.
+    pub order: Option<String>,
     /// 1-based page number (default 1).
     pub page: Option<i64>,
     /// Rows per page, 1..=100 (default 20).

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::{contains_pattern, lower, schema::clients, PageRequest, Scope};
+use crate::domain::sorting::{ClientSort, Direction};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = clients)]
@@ -65,11 +66,32 @@ pub fn list(
     conn: &mut PgConnection,
     scope: Scope,
     search: Option<&str>,
+    (sort, dir): (ClientSort, Direction),
     page: PageRequest,
 ) -> QueryResult<(Vec<Client>, i64)> {
+    use Direction::{Asc, Desc};
     let total = searched(scope, search).count().get_result(conn)?;
-    let items = searched(scope, search)
-        .order((clients::created_at.desc(), clients::id))
+    let q = searched(scope, search);
+    // Every order ends in unique columns, so pages never overlap or skip a row.
+    let q = match (sort, dir) {
+        (ClientSort::CreatedAt, Desc) => {
+            q.order((clients::created_at.desc(), clients::email, clients::id))
+        }
+        (ClientSort::CreatedAt, Asc) => {
+            q.order((clients::created_at.asc(), clients::email, clients::id))
+        }
+        (ClientSort::Email, Asc) => q.order((lower(clients::email).asc(), clients::id)),
+        (ClientSort::Email, Desc) => q.order((lower(clients::email).desc(), clients::id)),
+        (ClientSort::FullName, Asc) => {
+            q.order((lower(clients::full_name).asc(), clients::email, clients::id))
+        }
+        (ClientSort::FullName, Desc) => q.order((
+            lower(clients::full_name).desc(),
+            clients::email,
+            clients::id,
+        )),
+    };
+    let items = q
         .limit(page.per_page)
         .offset(page.offset())
         .select(Client::as_select())

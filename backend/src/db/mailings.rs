@@ -12,6 +12,7 @@ use super::{
     schema::{clients, mailing_recipients, mailings},
     PageRequest, Scope,
 };
+use crate::domain::sorting::{Direction, MailingSort};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = mailings)]
@@ -89,11 +90,28 @@ pub fn list(
     conn: &mut PgConnection,
     scope: Scope,
     f: &MailingFilter,
+    (sort, dir): (MailingSort, Direction),
     page: PageRequest,
 ) -> QueryResult<(Vec<Mailing>, i64)> {
+    use Direction::{Asc, Desc};
     let total = filtered(scope, f).count().get_result(conn)?;
-    let items = filtered(scope, f)
-        .order((mailings::created_at.desc(), mailings::id))
+    let q = filtered(scope, f);
+    let q = match (sort, dir) {
+        (MailingSort::CreatedAt, Desc) => q.order((mailings::created_at.desc(), mailings::id)),
+        (MailingSort::CreatedAt, Asc) => q.order((mailings::created_at.asc(), mailings::id)),
+        (MailingSort::Name, Asc) => q.order((mailings::name.asc(), mailings::id)),
+        (MailingSort::Name, Desc) => q.order((mailings::name.desc(), mailings::id)),
+        (MailingSort::Status, Asc) => q.order((mailings::status.asc(), mailings::id)),
+        (MailingSort::Status, Desc) => q.order((mailings::status.desc(), mailings::id)),
+        // Mailings with no next run come last either way.
+        (MailingSort::NextRunAt, Asc) => {
+            q.order((mailings::next_run_at.asc().nulls_last(), mailings::id))
+        }
+        (MailingSort::NextRunAt, Desc) => {
+            q.order((mailings::next_run_at.desc().nulls_last(), mailings::id))
+        }
+    };
+    let items = q
         .limit(page.per_page)
         .offset(page.offset())
         .select(Mailing::as_select())

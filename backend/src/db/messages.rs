@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::{contains_pattern, lower, schema::messages, PageRequest, Scope};
+use crate::domain::sorting::{Direction, MessageSort};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = messages)]
@@ -52,11 +53,19 @@ pub fn list(
     conn: &mut PgConnection,
     scope: Scope,
     search: Option<&str>,
+    (sort, dir): (MessageSort, Direction),
     page: PageRequest,
 ) -> QueryResult<(Vec<Message>, i64)> {
+    use Direction::{Asc, Desc};
     let total = searched(scope, search).count().get_result(conn)?;
-    let items = searched(scope, search)
-        .order((messages::created_at.desc(), messages::id))
+    let q = searched(scope, search);
+    let q = match (sort, dir) {
+        (MessageSort::CreatedAt, Desc) => q.order((messages::created_at.desc(), messages::id)),
+        (MessageSort::CreatedAt, Asc) => q.order((messages::created_at.asc(), messages::id)),
+        (MessageSort::Subject, Asc) => q.order((messages::subject.asc(), messages::id)),
+        (MessageSort::Subject, Desc) => q.order((messages::subject.desc(), messages::id)),
+    };
+    let items = q
         .limit(page.per_page)
         .offset(page.offset())
         .select(Message::as_select())

@@ -8,6 +8,7 @@ pub mod periodicity;
 pub mod permissions;
 pub mod roles;
 pub mod schedule;
+pub mod sorting;
 pub mod template;
 
 pub use email::EmailAddress;

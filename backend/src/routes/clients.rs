@@ -13,7 +13,7 @@ use crate::{
         clients::{ClientChanges, NewClient},
         PageRequest,
     },
-    domain::{imports, EmailAddress, Permission},
+    domain::{imports, sorting, EmailAddress, Permission},
     error::{ApiError, FieldErrors},
     recipients,
     state::AppState,
@@ -73,9 +73,11 @@ async fn list_clients(
 ) -> Result<web::Json<api::Page<api::Client>>, ApiError> {
     let q = query.into_inner();
     let scope = caller.read_scope(Permission::ClientsViewAll, q.owner_id)?;
+    let sort = sorting::parse::<sorting::ClientSort>(q.sort.as_deref(), q.order.as_deref())
+        .map_err(ApiError::Validation)?;
     let page = PageRequest::new(q.page, q.per_page);
     let (rows, total) = db::run_blocking(&state.db, move |conn| {
-        db::clients::list(conn, scope, q.q.as_deref(), page).map_err(ApiError::from)
+        db::clients::list(conn, scope, q.q.as_deref(), sort, page).map_err(ApiError::from)
     })
     .await?;
     Ok(web::Json(paging::page_of(

@@ -13,7 +13,7 @@ use crate::{
         mailings::MailingFilter,
         PageRequest, Scope,
     },
-    domain::{MailingStatus, Permission},
+    domain::{sorting, MailingStatus, Permission},
     error::{ApiError, FieldErrors},
     mailings,
     routes::clients::api_client,
@@ -82,6 +82,8 @@ async fn list_mailings(
         status: parse_status(q.status)?,
         enabled: q.enabled,
     };
+    let sort = sorting::parse::<sorting::MailingSort>(q.sort.as_deref(), q.order.as_deref())
+        .map_err(ApiError::Validation)?;
     let page = PageRequest::new(q.page, q.per_page);
     let (items, total) = db::run_blocking(&state.db, move |conn| {
         // One snapshot: a mailing's status and its last run must agree.
@@ -89,7 +91,7 @@ async fn list_mailings(
             .read_only()
             .repeatable_read()
             .run(|conn| {
-                let (rows, total) = db::mailings::list(conn, scope, &filter, page)?;
+                let (rows, total) = db::mailings::list(conn, scope, &filter, sort, page)?;
                 Ok::<_, mailings::MailingError>((mailings::view(conn, rows)?, total))
             })
     })

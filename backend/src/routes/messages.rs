@@ -13,7 +13,7 @@ use crate::{
         messages::{MessageChanges, NewMessage},
         PageRequest,
     },
-    domain::{template::MessageTemplate, Permission},
+    domain::{sorting, template::MessageTemplate, Permission},
     error::{ApiError, FieldErrors},
     state::AppState,
 };
@@ -73,9 +73,11 @@ async fn list_messages(
 ) -> Result<web::Json<api::Page<api::Message>>, ApiError> {
     let q = query.into_inner();
     let scope = caller.read_scope(Permission::MessagesViewAll, q.owner_id)?;
+    let sort = sorting::parse::<sorting::MessageSort>(q.sort.as_deref(), q.order.as_deref())
+        .map_err(ApiError::Validation)?;
     let page = PageRequest::new(q.page, q.per_page);
     let (rows, total) = db::run_blocking(&state.db, move |conn| {
-        db::messages::list(conn, scope, q.q.as_deref(), page).map_err(ApiError::from)
+        db::messages::list(conn, scope, q.q.as_deref(), sort, page).map_err(ApiError::from)
     })
     .await?;
     Ok(web::Json(paging::page_of(

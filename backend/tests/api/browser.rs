@@ -551,6 +551,25 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
     b.wait_path("?q=two", |p| p == "/recipients?q=two").await;
     b.fill("#search", "").await;
     b.wait_count("#recipients-table tbody tr", 3).await;
+    // Column headers sort, and the order is kept in the URL.
+    b.click("#sort-email").await;
+    b.wait_path("?sort=email&order=asc", |p| {
+        p.contains("sort=email") && p.contains("order=asc")
+    })
+    .await;
+    b.wait_text(
+        "#recipients-table tbody tr:first-child",
+        "reader-one@example.com",
+    )
+    .await;
+    b.click("#sort-email").await;
+    b.wait_path("order=desc", |p| p.contains("order=desc"))
+        .await;
+    b.wait_text(
+        "#recipients-table tbody tr:first-child",
+        "reader-two@example.com",
+    )
+    .await;
     b.shot("07-recipients").await;
 
     // A message, previewed for a chosen recipient.

@@ -295,3 +295,67 @@ async fn csv_export_returns_the_callers_list_only() {
     assert!(body.contains("mine@example.com,\"Mine, Quoted\",,false"));
     assert!(!body.contains("theirs@example.com"));
 }
+
+#[tokio::test]
+async fn lists_sort_by_their_columns_and_refuse_unknown_orders() {
+    let app = spawn_app().await;
+    let user = app.signed_up_user().await;
+    for (email, name) in [
+        ("carol@example.com", "Alice"),
+        ("alice@example.com", "Carol"),
+        ("Bob@example.com", "bob"),
+    ] {
+        app.create_client(&user, email, name).await;
+    }
+    let emails = |path: &'static str| {
+        let (app, token) = (&app, user.token.clone());
+        async move {
+            let page: api::Page<api::Client> =
+                app.get(path, Some(&token)).await.json().await.unwrap();
+            page.items.into_iter().map(|c| c.email).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        emails("/api/v1/clients?sort=email&order=asc").await,
+        vec!["alice@example.com", "Bob@example.com", "carol@example.com"],
+        "case-insensitive"
+    );
+    assert_eq!(
+        emails("/api/v1/clients?sort=full_name&order=desc").await,
+        vec!["alice@example.com", "Bob@example.com", "carol@example.com"]
+    );
+    assert_eq!(
+        emails("/api/v1/clients").await,
+        vec!["Bob@example.com", "alice@example.com", "carol@example.com"],
+        "newest first by default"
+    );
+    for bad in ["sort=owner", "order=sideways"] {
+        let problem = assert_problem(
+            app.get(&format!("/api/v1/clients?{bad}"), Some(&user.token))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert!(problem
+            .errors
+            .unwrap()
+            .contains_key(bad.split('=').next().unwrap()));
+    }
+    // Mailings and messages sort too.
+    let m1 = app.create_message(&user, "Zebra news").await;
+    let m2 = app.create_message(&user, "Apple news").await;
+    let subjects: api::Page<api::Message> = app
+        .get("/api/v1/messages?sort=subject&order=asc", Some(&user.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let order: Vec<_> = subjects.items.iter().map(|m| m.id).collect();
+    assert_eq!(order, vec![m2.id, m1.id]);
+    assert_problem(
+        app.get("/api/v1/mailings?sort=email", Some(&user.token))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+}

@@ -39,6 +39,7 @@ async fn all_ids(q: String, owner: Option<Uuid>) -> Result<Vec<Uuid>, ApiError> 
             owner_id: owner,
             page: Some(page),
             per_page: Some(100),
+            ..Default::default()
         })
         .await?;
         let got = data.items.len() as i64;
@@ -69,6 +70,7 @@ pub fn RecipientPicker(props: &PickerProps) -> Html {
             owner_id: me,
             page: Some(page),
             per_page: Some(PER_PAGE),
+            ..Default::default()
         })
         .await
     });

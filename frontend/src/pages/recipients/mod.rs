@@ -35,6 +35,11 @@ pub struct ListQuery {
     /// Everyone's recipients (for callers with `clients.view_all`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub all: bool,
+    /// Sort column (`email`, `full_name`, `created_at`) and direction; none: newest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
 }
 
 /// A page of recipients, with their owners' emails when everyone's are shown.
@@ -64,6 +69,7 @@ pub fn Recipients() -> Html {
     {
         let navigator = navigator.clone();
         let current = query.q.clone();
+        let (sort, order) = (query.sort.clone(), query.order.clone());
         use_effect_with(settled.clone(), move |settled| {
             if *settled != current {
                 if let Some(navigator) = navigator {
@@ -73,6 +79,8 @@ pub fn Recipients() -> Html {
                             q: settled.clone(),
                             page: None,
                             all,
+                            sort: sort.clone(),
+                            order: order.clone(),
                         },
                     );
                 }
@@ -81,14 +89,23 @@ pub fn Recipients() -> Html {
     }
 
     let list = use_load(
-        (query.q.clone(), page, all, me, owner_emails),
-        |(q, page, all, me, owner_emails)| async move {
+        (
+            query.q.clone(),
+            page,
+            all,
+            me,
+            owner_emails,
+            (query.sort.clone(), query.order.clone()),
+        ),
+        |(q, page, all, me, owner_emails, (sort, order))| async move {
             let page = api::clients(&ClientListQuery {
                 q: Some(q),
                 // Without `all`, only the caller's own (a manager's too).
                 owner_id: if all { None } else { me },
                 page: Some(page),
                 per_page: Some(PER_PAGE),
+                sort,
+                order,
             })
             .await?;
             let owners = if owner_emails {
@@ -101,31 +118,64 @@ pub fn Recipients() -> Html {
     );
 
     let on_page = {
-        let (navigator, q) = (navigator.clone(), query.q.clone());
+        let (navigator, query) = (navigator.clone(), query.clone());
         Callback::from(move |page: i64| {
             if let Some(navigator) = &navigator {
                 let _ = navigator.replace_with_query(
                     &Route::Recipients,
                     &ListQuery {
-                        q: q.clone(),
                         page: Some(page),
                         all,
+                        ..query.clone()
                     },
                 );
             }
         })
     };
+    // A column header sorts by its column; again, the other way round.
+    let sort_header = |field: &'static str, label: &'static str| {
+        let current = query.sort.as_deref() == Some(field);
+        let ascending = current && query.order.as_deref() == Some("asc");
+        let next_order = if ascending { "desc" } else { "asc" };
+        let aria = match (current, ascending) {
+            (false, _) => "none",
+            (true, true) => "ascending",
+            (true, false) => "descending",
+        };
+        let (navigator, query) = (navigator.clone(), query.clone());
+        let onclick = Callback::from(move |_: MouseEvent| {
+            if let Some(navigator) = &navigator {
+                let _ = navigator.replace_with_query(
+                    &Route::Recipients,
+                    &ListQuery {
+                        page: None,
+                        sort: Some(field.to_owned()),
+                        order: Some(next_order.to_owned()),
+                        ..query.clone()
+                    },
+                );
+            }
+        });
+        html! {
+            <th scope="col" aria-sort={aria}>
+                <button type="button" class="sort-header" id={format!("sort-{field}")} {onclick}>
+                    { label }
+                    <span aria-hidden="true">{ match (current, ascending) { (false, _) => " ↕", (true, true) => " ↑", (true, false) => " ↓" } }</span>
+                </button>
+            </th>
+        }
+    };
 
     let on_scope = {
-        let (navigator, q) = (navigator.clone(), query.q.clone());
+        let (navigator, query) = (navigator.clone(), query.clone());
         Callback::from(move |all: bool| {
             if let Some(navigator) = &navigator {
                 let _ = navigator.replace_with_query(
                     &Route::Recipients,
                     &ListQuery {
-                        q: q.clone(),
                         page: None,
                         all,
+                        ..query.clone()
                     },
                 );
             }
@@ -233,8 +283,8 @@ pub fn Recipients() -> Html {
                     <div class="table-wrap">
                         <table class="table" id="recipients-table">
                             <thead><tr>
-                                <th scope="col">{ t.col_email }</th>
-                                <th scope="col">{ t.col_name }</th>
+                                { sort_header("email", t.col_email) }
+                                { sort_header("full_name", t.col_name) }
                                 <th scope="col">{ t.col_comment }</th>
                                 <th scope="col">{ t.col_status }</th>
                                 if all { <th scope="col">{ t.col_owner }</th> }
