@@ -1484,16 +1484,18 @@ async fn pages_left_open_notice_a_scheduled_run_that_starts() {
     let app = spawn_app_with_spa(&tools).await;
     let (user, clients, message) = app.user_with_audience(2).await;
     let soon = |secs: i64| (chrono::Utc::now() + chrono::Duration::seconds(secs)).to_rfc3339();
+    // Signed in first: the mailing must still be waiting when its page has loaded, so the
+    // slow part (a browser and a sign-in, seconds on a loaded CI machine) comes before.
+    let b = Browser::open(&app, &tools, "live").await;
+    sign_in(&b, &user.email, &user.password).await;
     let mailing = app
         .create_mailing(
             &user,
             json!({"name": "Starts soon", "message_id": message.id,
                    "client_ids": [clients[0].id, clients[1].id],
-                   "start_at": soon(6), "periodicity": "once"}),
+                   "start_at": soon(10), "periodicity": "once"}),
         )
         .await;
-    let b = Browser::open(&app, &tools, "live").await;
-    sign_in(&b, &user.email, &user.password).await;
     b.goto(&format!("/mailings/{}", mailing.id)).await;
     b.wait_text("section .empty", "No runs yet").await;
     // Nobody touches the page: the run appears when it starts, with its attempts.
@@ -1506,7 +1508,7 @@ async fn pages_left_open_notice_a_scheduled_run_that_starts() {
         .create_mailing(
             &user,
             json!({"name": "Starts later", "message_id": message.id,
-                   "client_ids": [clients[0].id], "start_at": soon(6), "periodicity": "once"}),
+                   "client_ids": [clients[0].id], "start_at": soon(10), "periodicity": "once"}),
         )
         .await;
     b.goto("/mailings").await;
