@@ -69,8 +69,10 @@ pub async fn set_blocked(
             let user = db::users::set_blocked(conn, target, block.then_some(actor))?;
             let action = if block {
                 db::tokens::revoke_all(conn, target, TokenKind::Refresh)?;
+                crate::runs::pause_for_blocked_owner(conn, target)?;
                 Action::UserBlock
             } else {
+                crate::runs::resume_for_unblocked_owner(conn, target, chrono::Utc::now())?;
                 Action::UserUnblock
             };
             audit::record(

@@ -144,6 +144,12 @@ async fn bench(settings: &mut Settings, db_url: String, opts: &BenchOptions) -> 
                 periodicity: "once",
                 status: "created",
                 next_run_at: None,
+                time_zone: "UTC",
+                window_days: None,
+                window_from: None,
+                window_to: None,
+                catch_up: true,
+                max_late_secs: None,
             },
         )?;
         Ok::<_, DbError>((m.id, user.id))

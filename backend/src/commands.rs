@@ -57,6 +57,24 @@ pub async fn send(state: &AppState, mailing: Uuid) -> anyhow::Result<()> {
                 return Ok::<_, anyhow::Error>((sent, failed));
             }
             if handled == 0 {
+                // A run outside its send window (or paused meanwhile) is left to the
+                // server's scheduler rather than waited for here.
+                let run = db::run_blocking(&state.db, move |conn| {
+                    db::deliveries::find_run(conn, run_id).map_err(DbError::from)
+                })
+                .await?;
+                if run.state != "running" {
+                    bar.finish_and_clear();
+                    let until = run
+                        .waiting_until
+                        .map(|t| format!(" until {t}"))
+                        .unwrap_or_default();
+                    println!(
+                        "run {run_id} is {}{until}: {sent} sent so far, {pending} pending; the scheduler of `herald serve` continues it",
+                        run.state
+                    );
+                    return Ok((sent, failed));
+                }
                 // Retries are waiting for their time, or the breaker holds dispatch.
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
@@ -75,6 +93,33 @@ async fn progress(state: &AppState, run: Uuid) -> anyhow::Result<(i64, i64, i64)
         db::deliveries::run_progress(conn, run).map_err(DbError::from)
     })
     .await?)
+}
+
+/// `herald runs pause|resume|cancel RUN_ID`.
+pub async fn control_run(
+    state: &AppState,
+    run: Uuid,
+    action: crate::runs::RunAction,
+) -> anyhow::Result<()> {
+    let r = db::run_blocking(&state.db, move |conn| {
+        crate::runs::apply(conn, run, action, chrono::Utc::now())
+    })
+    .await
+    .map_err(|e| match e {
+        MailingError::NotFound => anyhow::Error::new(Refused(format!("no run {run}"))),
+        MailingError::RunOver(state) => anyhow::Error::new(Refused(format!(
+            "refused: run {run} is {state}; only queued, running, waiting or paused runs can be paused, resumed or cancelled"
+        ))),
+        other => anyhow::Error::new(other),
+    })?;
+    if action == crate::runs::RunAction::Resume {
+        state.engine_wakeup.notify_one();
+    }
+    match r.waiting_until {
+        Some(until) => println!("run {run}: {} (its send window opens at {until})", r.state),
+        None => println!("run {run}: {}", r.state),
+    }
+    Ok(())
 }
 
 /// `herald send-due`: one scheduler pass, then send whatever is due now.

@@ -545,6 +545,7 @@ impl From<crate::mailings::MailingError> for ApiError {
             M::NotFound => ApiError::NotFound,
             M::Forbidden(why) => ApiError::Forbidden(why),
             M::Conflict(why) => ApiError::Conflict(why),
+            M::RunOver(_) => ApiError::Conflict(e.to_string()).with_code("run_over"),
             M::Db(db) => db.into(),
         }
     }

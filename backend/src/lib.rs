@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod recipients;
 pub mod routes;
+pub mod runs;
 pub mod scheduler;
 pub mod startup;
 pub mod state;

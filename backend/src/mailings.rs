@@ -13,11 +13,15 @@ use crate::{
     cache,
     db::{
         self,
-        deliveries::{Run, RunRecipients},
+        deliveries::{Run, RunPlan, RunRecipients},
         mailings::{Mailing, MailingChanges, NewMailing},
         DbError,
     },
-    domain::{schedule, template::MessageTemplate, MailingStatus, Periodicity, Permission},
+    domain::{
+        schedule::{self, LatePolicy},
+        template::MessageTemplate,
+        MailingStatus, Periodicity, Permission, SendWindow, WindowState, Zone,
+    },
     error::FieldErrors,
     state::AppState,
 };
@@ -32,6 +36,9 @@ pub enum MailingError {
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    /// A run that is finished, cancelled or skipped takes no more actions.
+    #[error("the run is {0}")]
+    RunOver(&'static str),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -64,7 +71,30 @@ struct ValidMailing {
     start_at: DateTime<Utc>,
     end_at: Option<DateTime<Utc>>,
     periodicity: Periodicity,
+    /// None: the owner's profile zone.
+    zone: Option<Zone>,
+    window: Option<SendWindow>,
+    late: LatePolicy,
 }
+
+impl ValidMailing {
+    fn window_columns(&self) -> (Option<i16>, Option<i16>, Option<i16>) {
+        match self.window {
+            Some(w) => (Some(w.days.into()), Some(w.from as i16), Some(w.to as i16)),
+            None => (None, None, None),
+        }
+    }
+
+    fn late_columns(&self) -> (bool, Option<i32>) {
+        match self.late {
+            LatePolicy::CatchUp => (true, None),
+            LatePolicy::SkipLaterThan(d) => (false, Some(d.num_seconds() as i32)),
+        }
+    }
+}
+
+/// The most an occurrence may be late under a skip policy: a year.
+const MAX_LATE_SECS: i64 = 31_536_000;
 
 fn parse_input(input: api::MailingInput, now: DateTime<Utc>) -> Result<ValidMailing, MailingError> {
     let mut errors = FieldErrors::new();
@@ -100,6 +130,40 @@ fn parse_input(input: api::MailingInput, now: DateTime<Utc>) -> Result<ValidMail
             errors.add("end_at", "must be in the future");
         }
     }
+    let zone = match input.time_zone.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(name) => errors.check_coded("time_zone", name.parse::<Zone>()),
+    };
+    let window = match &input.send_window {
+        None => None,
+        Some(w) => match SendWindow::parse(w) {
+            Ok(w) => Some(w),
+            Err((field, e)) => {
+                errors.add_coded(
+                    format!("send_window.{field}"),
+                    "invalid_send_window",
+                    e.to_string(),
+                );
+                None
+            }
+        },
+    };
+    let late = match &input.late_policy {
+        None => LatePolicy::CatchUp,
+        Some(p) if p.catch_up => LatePolicy::CatchUp,
+        Some(p) => match p.max_late_secs {
+            Some(secs) if (1..=MAX_LATE_SECS).contains(&secs) => {
+                LatePolicy::SkipLaterThan(chrono::Duration::seconds(secs))
+            }
+            _ => {
+                errors.add(
+                    "late_policy.max_late_secs",
+                    "is required without catch_up, from 1 to 31536000 seconds",
+                );
+                LatePolicy::CatchUp
+            }
+        },
+    };
     if !errors.is_empty() {
         return Err(MailingError::Invalid(errors));
     }
@@ -116,7 +180,27 @@ fn parse_input(input: api::MailingInput, now: DateTime<Utc>) -> Result<ValidMail
         start_at: input.start_at,
         end_at: input.end_at,
         periodicity: periodicity.expect("checked above"),
+        zone,
+        window,
+        late,
     })
+}
+
+/// How a run of `m` starting at `now` begins: inside its send window (until it
+/// closes), or waiting for it to open.
+pub fn plan_run(m: &Mailing, now: DateTime<Utc>, scheduled_for: Option<DateTime<Utc>>) -> RunPlan {
+    let state = m.window().and_then(|w| w.state_at(m.zone(), now));
+    RunPlan {
+        waiting_until: match state {
+            Some(WindowState::Closed { opens_at }) => Some(opens_at),
+            _ => None,
+        },
+        window_closes_at: match state {
+            Some(WindowState::Open { closes_at }) => Some(closes_at),
+            _ => None,
+        },
+        scheduled_for,
+    }
 }
 
 /// Foreign or unknown message and client ids are input errors (422), and say nothing
@@ -153,18 +237,55 @@ pub fn start_scheduled_run(
         .periodicity
         .parse()
         .map_err(|_| MailingError::Conflict("corrupt periodicity".into()))?;
-    let (run, n) = db::deliveries::create_run(conn, m, "schedule", RunRecipients::All)?;
-    let next = schedule::next_after(m.start_at, periodicity, m.end_at, now);
+    let due = m.next_run_at.unwrap_or(now);
+    let next = schedule::next_after(m.start_at, periodicity, m.zone(), m.end_at, now);
+    if m.late_policy().skips(due, now) {
+        // Too late to be worth sending: one skipped run stands for the whole stretch of
+        // missed occurrences, and the schedule moves on.
+        let run = db::deliveries::insert_skipped_run(conn, m.id, due, "late")?;
+        let status = if m.status == MailingStatus::Created.as_str() && next.is_some() {
+            MailingStatus::Created
+        } else {
+            MailingStatus::Running
+        };
+        db::mailings::set_schedule(conn, m.id, status.as_str(), next)?;
+        db::deliveries::finish_mailings(conn, &[m.id])?;
+        tracing::info!(mailing = %m.id, run = %run.id, late_secs = (now - due).num_seconds(), next_run = ?next, "late occurrence skipped");
+        return Ok(run);
+    }
+    let (run, n) = db::deliveries::create_run(
+        conn,
+        m,
+        "schedule",
+        RunRecipients::All,
+        plan_run(m, now, Some(due)),
+    )?;
     db::mailings::set_schedule(conn, m.id, MailingStatus::Running.as_str(), next)?;
     if n == 0 {
         db::deliveries::finish_mailings(conn, &[m.id])?;
     }
-    tracing::info!(mailing = %m.id, run = %run.id, deliveries = n, next_run = ?next, "scheduled run started");
+    tracing::info!(mailing = %m.id, run = %run.id, deliveries = n, next_run = ?next, waiting_until = ?run.waiting_until, "scheduled run started");
     Ok(run)
 }
 
+/// The first run of a mailing whose start the user just set to now or the past: sent
+/// whatever the late policy (the send window still applies).
+fn start_asked_run(
+    conn: &mut PgConnection,
+    m: &Mailing,
+    now: DateTime<Utc>,
+) -> Result<Run, MailingError> {
+    let catch_up = Mailing {
+        catch_up: true,
+        max_late_secs: None,
+        ..m.clone()
+    };
+    start_scheduled_run(conn, &catch_up, now)
+}
+
 /// One scheduler pass: claims every due mailing (in chunks, each a transaction with
-/// SKIP LOCKED) and starts its run. Returns the runs started.
+/// SKIP LOCKED) and starts its run (late ones may be skipped by their late policy).
+/// Returns the owners of the runs started.
 pub fn start_due_runs(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
@@ -201,6 +322,14 @@ pub fn view(
     Ok(rows
         .into_iter()
         .map(|m| api::Mailing {
+            send_window: m.window().map(SendWindow::to_api),
+            late_policy: match m.late_policy() {
+                LatePolicy::CatchUp => api::LatePolicy::default(),
+                LatePolicy::SkipLaterThan(d) => api::LatePolicy {
+                    catch_up: false,
+                    max_late_secs: Some(d.num_seconds()),
+                },
+            },
             recipients_count: counts.get(&m.id).copied().unwrap_or(0),
             last_run: last
                 .get(&m.id)
@@ -219,6 +348,7 @@ pub fn view(
             disabled_at: m.disabled_at,
             disabled_reason: m.disabled_reason,
             next_run_at: m.next_run_at,
+            time_zone: m.time_zone,
             created_at: m.created_at,
             updated_at: m.updated_at,
         })
@@ -226,7 +356,16 @@ pub fn view(
 }
 
 pub fn run_view(r: Run, pending: i64) -> api::Run {
+    let mut state = r.state.parse().unwrap_or(api::RunState::Running);
+    if state == api::RunState::Running && r.sent == 0 && r.failed == 0 && r.cancelled == 0 {
+        state = api::RunState::Queued;
+    }
     api::Run {
+        cancelled: r.cancelled.into(),
+        state,
+        reason: r.reason,
+        waiting_until: r.waiting_until,
+        scheduled_for: r.scheduled_for,
         id: r.id,
         mailing_id: r.mailing_id,
         trigger: r.trigger,
@@ -254,6 +393,14 @@ pub async fn create(
     let created = db::run_blocking(&state.db, move |conn| {
         conn.transaction(|conn| {
             check_references(conn, owner, &v)?;
+            let zone = match v.zone {
+                Some(z) => z,
+                None => db::users::time_zone(conn, owner)?
+                    .parse()
+                    .unwrap_or_default(),
+            };
+            let (window_days, window_from, window_to) = v.window_columns();
+            let (catch_up, max_late_secs) = v.late_columns();
             let next = schedule::first_run(v.start_at, v.end_at);
             let m = db::mailings::insert(
                 conn,
@@ -268,14 +415,22 @@ pub async fn create(
                     periodicity: v.periodicity.as_str(),
                     status: MailingStatus::Created.as_str(),
                     next_run_at: next,
+                    time_zone: zone.name(),
+                    window_days,
+                    window_from,
+                    window_to,
+                    catch_up,
+                    max_late_secs,
                 },
             )?;
             if let Some(ids) = &v.client_ids {
                 db::mailings::set_recipients(conn, m.id, ids)?;
             }
-            // Due already: the first run starts now, in this transaction.
+            // Due already: the first run starts now, in this transaction (the late
+            // policy is for occurrences the scheduler finds late, not for a start the
+            // user just asked for).
             let m = if next.is_some_and(|t| t <= now) {
-                start_scheduled_run(conn, &m, now)?;
+                start_asked_run(conn, &m, now)?;
                 db::mailings::find(conn, db::Scope::Owner(owner), m.id)?
             } else {
                 m
@@ -311,11 +466,15 @@ pub async fn update(
             )?;
             let old = db::mailings::lock(conn, id)?;
             check_references(conn, caller.id, &v)?;
+            // PUT replaces the mailing, but a zone left out keeps the one it has.
+            let zone = v.zone.unwrap_or_else(|| old.zone());
+            let (window_days, window_from, window_to) = v.window_columns();
+            let (catch_up, max_late_secs) = v.late_columns();
             let start_moved = old.start_at != v.start_at;
             let next = if old.status == MailingStatus::Created.as_str() || start_moved {
                 schedule::first_run(v.start_at, v.end_at)
             } else {
-                schedule::next_after(v.start_at, v.periodicity, v.end_at, now)
+                schedule::next_after(v.start_at, v.periodicity, zone, v.end_at, now)
             };
             let has_runs = old.status != MailingStatus::Created.as_str();
             let status = match (has_runs, next) {
@@ -339,14 +498,21 @@ pub async fn update(
                     status: status.as_str(),
                     next_run_at: next,
                     updated_at: now,
+                    time_zone: zone.name(),
+                    window_days,
+                    window_from,
+                    window_to,
+                    catch_up,
+                    max_late_secs,
                 },
             )?;
             match &v.client_ids {
                 Some(ids) => db::mailings::set_recipients(conn, id, ids)?,
                 None => db::mailings::set_recipients(conn, id, &[])?,
             }
+            db::deliveries::recheck_windows(conn, id, now)?;
             if start_moved && m.enabled && next.is_some_and(|t| t <= now) {
-                start_scheduled_run(conn, &m, now)?;
+                start_asked_run(conn, &m, now)?;
             } else if next.is_none() {
                 db::deliveries::finish_mailings(conn, &[id])?;
             }
@@ -437,7 +603,8 @@ pub fn start_manual_run(
             }));
         }
     }
-    let (run, n) = db::deliveries::create_run(conn, m, trigger, who)?;
+    let (run, n) =
+        db::deliveries::create_run(conn, m, trigger, who, plan_run(m, Utc::now(), None))?;
     if m.status == MailingStatus::Created.as_str() {
         db::mailings::set_schedule(conn, m.id, MailingStatus::Running.as_str(), m.next_run_at)?;
     }

@@ -39,6 +39,12 @@ enum Command {
     },
     /// One scheduler pass: start every due run and send what is due now.
     SendDue,
+    /// Pause, resume or cancel a run (as the API does, across instances). Exits with 1
+    /// for an unknown run or a refused action (the run is finished, cancelled or skipped).
+    Runs {
+        #[command(subcommand)]
+        action: RunsCommand,
+    },
     /// Import recipients from a CSV file (header email,full_name,comment) into a user's list.
     ImportClients {
         /// The owner's account email.
@@ -66,6 +72,25 @@ enum Command {
         /// Also measure lettre's stock pooled transport (Nagle on: slow).
         #[arg(long)]
         stock_lettre: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RunsCommand {
+    /// Stop leasing the run's deliveries (those on the wire finish).
+    Pause {
+        /// The run's id.
+        run_id: uuid::Uuid,
+    },
+    /// Send again (or wait for the mailing's send window).
+    Resume {
+        /// The run's id.
+        run_id: uuid::Uuid,
+    },
+    /// Cancel every pending delivery (kept and counted, never sent).
+    Cancel {
+        /// The run's id.
+        run_id: uuid::Uuid,
     },
 }
 
@@ -122,6 +147,15 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::SendDue => {
             let state = startup::prepare_state(settings).await?;
             commands::send_due(&state).await?;
+        }
+        Command::Runs { action } => {
+            let state = startup::prepare_state(settings).await?;
+            let (id, action) = match action {
+                RunsCommand::Pause { run_id } => (run_id, herald::runs::RunAction::Pause),
+                RunsCommand::Resume { run_id } => (run_id, herald::runs::RunAction::Resume),
+                RunsCommand::Cancel { run_id } => (run_id, herald::runs::RunAction::Cancel),
+            };
+            commands::control_run(&state, id, action).await?;
         }
         Command::ImportClients { owner, file } => {
             let state = startup::prepare_state(settings).await?;

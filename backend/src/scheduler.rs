@@ -19,14 +19,20 @@ use crate::{
     state::AppState,
 };
 
-/// One scheduler pass: start every due run. Returns how many were started.
+/// One scheduler pass: start every due run, and move open runs through their send
+/// windows. Returns how many runs were started or moved.
 pub async fn run_once(state: &AppState) -> Result<usize, MailingError> {
-    let runs =
-        db::run_blocking(&state.db, |conn| mailings::start_due_runs(conn, Utc::now())).await?;
-    if !runs.is_empty() {
+    let (started, moved) = db::run_blocking(&state.db, |conn| {
+        let now = Utc::now();
+        let started = mailings::start_due_runs(conn, now)?;
+        let moved = crate::runs::advance(conn, now)?;
+        Ok::<_, MailingError>((started.len(), moved))
+    })
+    .await?;
+    if started + moved > 0 {
         state.engine_wakeup.notify_one();
     }
-    Ok(runs.len())
+    Ok(started + moved)
 }
 
 /// Stops the scheduler when told to, or when dropped.

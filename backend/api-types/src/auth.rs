@@ -109,6 +109,9 @@ pub struct User {
     pub email_verified: bool,
     /// Whether a manager has blocked the account.
     pub blocked: bool,
+    /// IANA time zone (default for new mailings); `UTC` until the user sets one.
+    #[serde(default = "utc")]
+    pub time_zone: String,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
 }
@@ -135,4 +138,12 @@ pub struct UpdateMeRequest {
     pub current_password: Option<String>,
     /// The new password.
     pub new_password: Option<String>,
+    /// IANA time zone (e.g. `Europe/Berlin`), the default for new mailings. Unknown
+    /// names -> 422.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+fn utc() -> String {
+    "UTC".to_owned()
 }

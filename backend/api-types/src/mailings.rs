@@ -40,6 +40,17 @@ pub struct Mailing {
     pub disabled_reason: Option<String>,
     /// When the scheduler sends it next (none: no further scheduled run).
     pub next_run_at: Option<DateTime<Utc>>,
+    /// The IANA time zone its occurrences and send window are computed in (e.g.
+    /// `Europe/Berlin`): a daily 09:00 mailing sends at 09:00 local on both sides of a
+    /// DST change, a monthly one keeps its local day of month.
+    #[serde(default = "utc")]
+    pub time_zone: String,
+    /// Days and hours (in `time_zone`) when its runs may send; none: any time.
+    #[serde(default)]
+    pub send_window: Option<SendWindow>,
+    /// What happens to an occurrence the scheduler sees late (after downtime).
+    #[serde(default)]
+    pub late_policy: LatePolicy,
     /// The newest run, if any.
     pub last_run: Option<Run>,
     /// When it was created.
@@ -78,6 +89,158 @@ pub struct MailingInput {
     pub end_at: Option<DateTime<Utc>>,
     /// `once`, `daily`, `weekly` or `monthly`.
     pub periodicity: String,
+    /// IANA time zone (e.g. `Europe/Berlin`); default: the owner's profile zone (`UTC`
+    /// unless they set one). Unknown names -> 422.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// When runs may send (days and hours in `time_zone`); none: any time. `from` must be
+    /// before `to` and `days` not empty, else 422.
+    #[serde(default)]
+    pub send_window: Option<SendWindow>,
+    /// Default: catch up once (one run for any missed occurrences).
+    #[serde(default)]
+    pub late_policy: Option<LatePolicy>,
+}
+
+fn utc() -> String {
+    "UTC".to_owned()
+}
+
+/// A day of the week, as send windows name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl Weekday {
+    /// Monday first, as ISO 8601 counts.
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
+    /// 0 for Monday .. 6 for Sunday.
+    pub fn index(self) -> u8 {
+        self as u8
+    }
+}
+
+/// When a mailing's runs may send: on these days, from `from` to `to` (`[from, to)`,
+/// `HH:MM` in the mailing's time zone; `to` may be `24:00`). Outside it, a run waits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SendWindow {
+    /// Days it is open (at least one).
+    pub days: Vec<Weekday>,
+    /// Opening time, `HH:MM`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "09:00", pattern = "^[0-2][0-9]:[0-5][0-9]$")
+    )]
+    pub from: String,
+    /// Closing time, `HH:MM` (after `from`; `24:00` is the end of the day).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "17:00", pattern = "^[0-2][0-9]:[0-5][0-9]$")
+    )]
+    pub to: String,
+}
+
+/// What the scheduler does with an occurrence it sees late (the service was down, or
+/// the mailing disabled): `{"catch_up": true}` sends one run for any number of missed
+/// occurrences; `{"catch_up": false, "max_late_secs": N}` skips an occurrence more than
+/// N seconds late (recorded as a run with `state: skipped`, `reason: late`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LatePolicy {
+    /// Send late occurrences (once) instead of skipping them.
+    pub catch_up: bool,
+    /// With `catch_up: false`: how late (seconds, 1..=31536000) an occurrence may be
+    /// and still be sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_late_secs: Option<i64>,
+}
+
+impl Default for LatePolicy {
+    fn default() -> Self {
+        LatePolicy {
+            catch_up: true,
+            max_late_secs: None,
+        }
+    }
+}
+
+/// Where a run is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum RunState {
+    /// Created; nothing settled yet.
+    Queued,
+    /// Sending.
+    Running,
+    /// Stopped by hand (or because its owner was blocked): nothing is leased until resumed.
+    Paused,
+    /// Outside its mailing's send window: continues at `waiting_until`.
+    Waiting,
+    /// Stopped for good: pending deliveries were cancelled (kept and counted, never sent).
+    Cancelled,
+    /// Every delivery settled.
+    Finished,
+    /// An occurrence not sent (see `reason`, e.g. `late`).
+    Skipped,
+}
+
+impl RunState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunState::Queued => "queued",
+            RunState::Running => "running",
+            RunState::Paused => "paused",
+            RunState::Waiting => "waiting",
+            RunState::Cancelled => "cancelled",
+            RunState::Finished => "finished",
+            RunState::Skipped => "skipped",
+        }
+    }
+
+    /// Finished, cancelled and skipped runs take no more actions.
+    pub fn is_over(self) -> bool {
+        matches!(
+            self,
+            RunState::Cancelled | RunState::Finished | RunState::Skipped
+        )
+    }
+}
+
+impl std::str::FromStr for RunState {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Ok(match s {
+            "queued" => RunState::Queued,
+            "running" => RunState::Running,
+            "paused" => RunState::Paused,
+            "waiting" => RunState::Waiting,
+            "cancelled" => RunState::Cancelled,
+            "finished" => RunState::Finished,
+            "skipped" => RunState::Skipped,
+            _ => return Err(()),
+        })
+    }
 }
 
 /// Filters of the mailing list.
@@ -124,6 +287,26 @@ pub struct Run {
     /// recipients do not change it).
     #[serde(default)]
     pub recipients: i64,
+    /// Deliveries cancelled with the run (kept and counted, never sent).
+    #[serde(default)]
+    pub cancelled: i64,
+    /// Where the run is: `queued`, `running`, `paused`, `waiting`, `cancelled`,
+    /// `finished` or `skipped`.
+    #[serde(default = "finished")]
+    pub state: RunState,
+    /// Why it is paused or was skipped: `late`, `owner_blocked`, `by_user`.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// While `waiting`: when its send window opens next.
+    #[serde(default)]
+    pub waiting_until: Option<DateTime<Utc>>,
+    /// For scheduled (and skipped) runs: the occurrence it is for.
+    #[serde(default)]
+    pub scheduled_for: Option<DateTime<Utc>>,
+}
+
+fn finished() -> RunState {
+    RunState::Finished
 }
 
 /// Optional body of `POST /mailings/{id}/disable`.

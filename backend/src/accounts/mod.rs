@@ -474,11 +474,16 @@ pub async fn update_me(
     if input.new_password.is_some() && input.current_password.is_none() {
         errors.add("current_password", "is required to change the password");
     }
+    let time_zone = input
+        .time_zone
+        .as_deref()
+        .and_then(|z| errors.check_coded("time_zone", z.trim().parse::<crate::domain::Zone>()));
     if !errors.is_empty() {
         return Err(AccountError::Invalid(errors));
     }
     let mut changes = UserChanges {
         full_name: input.full_name.clone().map(|n| n.trim().to_owned()),
+        time_zone: time_zone.map(|z| z.name().to_owned()),
         ..Default::default()
     };
     if let (Some(new), Some(current)) = (input.new_password, input.current_password) {

@@ -32,6 +32,30 @@ pub struct Run {
     pub failed: i32,
     /// Deliveries the run started with.
     pub recipients: i32,
+    /// `running`, `paused`, `waiting`, `cancelled`, `finished` or `skipped`.
+    pub state: String,
+    pub reason: Option<String>,
+    pub waiting_until: Option<DateTime<Utc>>,
+    pub window_closes_at: Option<DateTime<Utc>>,
+    pub scheduled_for: Option<DateTime<Utc>>,
+    pub cancelled: i32,
+}
+
+/// How a new run starts: sending (inside its window until `window_closes_at`), or
+/// waiting for its window to open.
+#[derive(Debug, Clone, Copy)]
+pub struct RunPlan {
+    pub waiting_until: Option<DateTime<Utc>>,
+    pub window_closes_at: Option<DateTime<Utc>>,
+    pub scheduled_for: Option<DateTime<Utc>>,
+}
+
+/// Where paused runs park their pending deliveries: far past any real retry time, so the
+/// lease's walk of `deliveries_pending_idx` in time order never reaches them (a paused
+/// run of 200,000 must not slow everyone else's leases). A finite date, because
+/// chrono cannot read `infinity`.
+pub fn parked() -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(253_402_214_400, 0).expect("9999-12-31 is in range")
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -66,12 +90,22 @@ pub fn create_run(
     m: &Mailing,
     trigger: &str,
     who: RunRecipients,
+    plan: RunPlan,
 ) -> QueryResult<(Run, i64)> {
+    let state = if plan.waiting_until.is_some() {
+        "waiting"
+    } else {
+        "running"
+    };
     let run: Run = diesel::insert_into(runs::table)
         .values((
             runs::id.eq(Uuid::new_v4()),
             runs::mailing_id.eq(m.id),
             runs::trigger.eq(trigger),
+            runs::state.eq(state),
+            runs::waiting_until.eq(plan.waiting_until),
+            runs::window_closes_at.eq(plan.window_closes_at),
+            runs::scheduled_for.eq(plan.scheduled_for),
         ))
         .returning(Run::as_returning())
         .get_result(conn)?;
@@ -110,12 +144,14 @@ pub fn create_run(
         }
     };
     let inserted = diesel::sql_query(format!(
-        "INSERT INTO deliveries (id, run_id, mailing_id, client_id, email, full_name) \
-         SELECT gen_random_uuid(), $1, $2, s.id, s.email, s.full_name FROM ({source}) s"
+        "INSERT INTO deliveries (id, run_id, mailing_id, client_id, email, full_name, next_attempt_at) \
+         SELECT gen_random_uuid(), $1, $2, s.id, s.email, s.full_name, COALESCE($4, now()) FROM ({source}) s"
     ))
     .bind::<SqlUuid, _>(run.id)
     .bind::<SqlUuid, _>(m.id)
     .bind::<SqlUuid, _>(m.owner_id)
+    // A waiting run's deliveries become due when its window opens.
+    .bind::<Nullable<Timestamptz>, _>(plan.waiting_until)
     .execute(conn)? as i64;
     let run = diesel::update(runs::table.find(run.id))
         .set(runs::recipients.eq(i32::try_from(inserted).unwrap_or(i32::MAX)))
@@ -123,7 +159,11 @@ pub fn create_run(
         .get_result(conn)?;
     if inserted == 0 {
         let run = diesel::update(runs::table.find(run.id))
-            .set(runs::finished_at.eq(Utc::now()))
+            .set((
+                runs::finished_at.eq(Utc::now()),
+                runs::state.eq("finished"),
+                runs::waiting_until.eq(None::<DateTime<Utc>>),
+            ))
             .returning(Run::as_returning())
             .get_result(conn)?;
         return Ok((run, 0));
@@ -308,6 +348,8 @@ pub fn lease(
                                       AND i.heartbeat_at > now() - make_interval(secs => $4))) \
                   AND (SELECT m.enabled AND u.blocked_at IS NULL FROM mailings m \
                        JOIN users u ON u.id = m.owner_id WHERE m.id = d.mailing_id) \
+                  AND (SELECT r.state = 'running' AND (r.window_closes_at IS NULL OR r.window_closes_at > now()) \
+                       FROM runs r WHERE r.id = d.run_id) \
                 ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED) \
              UPDATE deliveries d SET leased_until = now() + make_interval(secs => $2), leased_by = $3 \
              WHERE d.id = ANY(ARRAY(SELECT id FROM picked)) \
@@ -412,7 +454,8 @@ pub fn record(
              SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off",
         )?;
         let updated: Vec<Updated> = diesel::sql_query(
-            "UPDATE deliveries d SET status = u.status, tries = u.tries, next_attempt_at = u.next_at, \
+            "UPDATE deliveries d SET status = u.status, tries = u.tries, \
+                next_attempt_at = CASE WHEN u.status = 'pending' THEN GREATEST(u.next_at, d.next_attempt_at) ELSE u.next_at END, \
                 failure_kind = u.kind, leased_until = NULL, leased_by = NULL, updated_at = now() \
              FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $6::text[]) AS u(id, status, tries, next_at, kind) \
              WHERE d.id = ANY($1) AND d.id = u.id \
@@ -494,7 +537,9 @@ pub fn finish_runs(conn: &mut PgConnection, run_ids: &[Uuid]) -> QueryResult<Vec
         id: Uuid,
     }
     let closed: Vec<Id> = diesel::sql_query(
-        "UPDATE runs r SET finished_at = now() WHERE r.id = ANY($1) AND r.finished_at IS NULL \
+        "UPDATE runs r SET finished_at = now(), waiting_until = NULL, window_closes_at = NULL, \
+            state = CASE WHEN r.state = 'cancelled' THEN 'cancelled' ELSE 'finished' END \
+         WHERE r.id = ANY($1) AND r.finished_at IS NULL \
          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.run_id = r.id AND d.status = 'pending') \
          RETURNING r.mailing_id AS id",
     )
@@ -533,5 +578,223 @@ pub fn run_progress(conn: &mut PgConnection, run: Uuid) -> QueryResult<(i64, i64
         .select((deliveries::status, diesel::dsl::count_star()))
         .load(conn)?;
     let get = |s: &str| rows.iter().find(|r| r.0 == s).map(|r| r.1).unwrap_or(0);
-    Ok((get("pending"), get("sent"), get("failed") + get("skipped")))
+    Ok((
+        get("pending"),
+        get("sent"),
+        get("failed") + get("skipped") + get("cancelled"),
+    ))
+}
+
+/// A run's state, window fields and mailing, for [`run_hold`].
+type RunHoldRow = (
+    String,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    super::mailings::Mailing,
+);
+
+/// Whether a run may send now (`None`: `running` and inside its send window, the
+/// lease's test), else until when its deliveries wait: a paused run's are parked, a
+/// waiting run's wait for the opening, as do a running run's whose window has just
+/// closed (the scheduler is about to mark it waiting). A run that is gone holds nothing.
+pub fn run_hold(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<DateTime<Utc>>> {
+    use super::schema::mailings;
+    let row: Option<RunHoldRow> = runs::table
+        .inner_join(mailings::table)
+        .filter(runs::id.eq(id))
+        .select((
+            runs::state,
+            runs::waiting_until,
+            runs::window_closes_at,
+            super::mailings::Mailing::as_select(),
+        ))
+        .first(conn)
+        .optional()?;
+    let now = Utc::now();
+    let soon = now + chrono::Duration::seconds(5);
+    Ok(match row {
+        None => None,
+        Some((state, waiting_until, closes, m)) => match state.as_str() {
+            "running" if closes.is_none_or(|c| c > now) => None,
+            "running" => match m.window().and_then(|w| w.state_at(m.zone(), now)) {
+                Some(crate::domain::WindowState::Closed { opens_at }) => Some(opens_at),
+                _ => Some(soon),
+            },
+            "paused" => Some(parked()),
+            "waiting" => Some(waiting_until.unwrap_or(soon)),
+            // Cancelled or over: the scheduler's pass cancels what comes back pending.
+            _ => Some(now),
+        },
+    })
+}
+
+/// Locks a run for a state change.
+pub fn lock_run(conn: &mut PgConnection, id: Uuid) -> QueryResult<Run> {
+    runs::table
+        .find(id)
+        .for_update()
+        .select(Run::as_select())
+        .first(conn)
+}
+
+/// Sets a run's state and its window fields.
+pub fn set_run_state(
+    conn: &mut PgConnection,
+    id: Uuid,
+    state: &str,
+    reason: Option<&str>,
+    waiting_until: Option<DateTime<Utc>>,
+    window_closes_at: Option<DateTime<Utc>>,
+) -> QueryResult<Run> {
+    diesel::update(runs::table.find(id))
+        .set((
+            runs::state.eq(state),
+            runs::reason.eq(reason),
+            runs::waiting_until.eq(waiting_until),
+            runs::window_closes_at.eq(window_closes_at),
+        ))
+        .returning(Run::as_returning())
+        .get_result(conn)
+}
+
+/// Moves a run's pending deliveries that are not on the wire to `until` at the earliest
+/// (a closed window's opening, or [`parked`] for a pause). Leased ones are left alone:
+/// the recorder holds their locks (waiting for them here would deadlock against it), and
+/// the engine, which checks the run before each send, puts back those it has not sent
+/// with the run's own hold time (see [`run_hold`]).
+pub fn hold_deliveries(
+    conn: &mut PgConnection,
+    run: Uuid,
+    until: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::sql_query(
+        "UPDATE deliveries SET next_attempt_at = GREATEST(next_attempt_at, $2) \
+         WHERE run_id = $1 AND status = 'pending' AND next_attempt_at < $2 \
+           AND (leased_until IS NULL OR leased_until < now())",
+    )
+    .bind::<SqlUuid, _>(run)
+    .bind::<Timestamptz, _>(until)
+    .execute(conn)
+}
+
+/// Makes a run's held deliveries due at `at` (a resume, or a window that opened):
+/// every pending one later than `at`, parked ones included. A delivery waiting for its
+/// retry past `at` is retried at `at`, a little early, which is harmless.
+pub fn release_held(conn: &mut PgConnection, run: Uuid, at: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::sql_query(
+        "UPDATE deliveries SET next_attempt_at = $2 \
+         WHERE run_id = $1 AND status = 'pending' AND next_attempt_at > $2",
+    )
+    .bind::<SqlUuid, _>(run)
+    .bind::<Timestamptz, _>(at)
+    .execute(conn)
+}
+
+/// Cancels a run's pending deliveries that are not on the wire (kept, counted, never
+/// sent) and adds them to the run's `cancelled` count. Those on the wire are recorded as
+/// they end; a later pass cancels any that come back pending.
+pub fn cancel_pending(conn: &mut PgConnection, run: Uuid) -> QueryResult<usize> {
+    let n = diesel::sql_query(
+        "UPDATE deliveries SET status = 'cancelled', updated_at = now(), leased_until = NULL, leased_by = NULL \
+         WHERE run_id = $1 AND status = 'pending' AND (leased_until IS NULL OR leased_until < now())",
+    )
+    .bind::<SqlUuid, _>(run)
+    .execute(conn)?;
+    if n > 0 {
+        diesel::update(runs::table.find(run))
+            .set(runs::cancelled.eq(runs::cancelled + i32::try_from(n).unwrap_or(i32::MAX)))
+            .execute(conn)?;
+    }
+    Ok(n)
+}
+
+/// Open runs the scheduler must look at now: waiting ones whose window opens, running
+/// ones whose window closes, and cancelled ones still closing. Locked, skipping rows
+/// another instance holds.
+pub fn runs_to_advance(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<Run>> {
+    runs::table
+        .filter(runs::finished_at.is_null())
+        .filter(
+            runs::state
+                .eq("waiting")
+                .and(runs::waiting_until.le(now))
+                .or(runs::state
+                    .eq("running")
+                    .and(runs::window_closes_at.le(now)))
+                .or(runs::state.eq("cancelled")),
+        )
+        .order(runs::started_at)
+        .limit(limit)
+        .for_update()
+        .skip_locked()
+        .select(Run::as_select())
+        .load(conn)
+}
+
+/// The open runs in one of `states` of an owner's mailings, locked.
+pub fn open_runs_of_owner(
+    conn: &mut PgConnection,
+    owner: Uuid,
+    states: &[&str],
+) -> QueryResult<Vec<Uuid>> {
+    use super::schema::mailings;
+    runs::table
+        .filter(runs::finished_at.is_null())
+        .filter(runs::state.eq_any(states))
+        .filter(
+            runs::mailing_id.eq_any(
+                mailings::table
+                    .filter(mailings::owner_id.eq(owner))
+                    .select(mailings::id),
+            ),
+        )
+        .order(runs::id)
+        .for_update()
+        .select(runs::id)
+        .load(conn)
+}
+
+/// Asks the scheduler to look at a mailing's open runs again (its window changed).
+pub fn recheck_windows(
+    conn: &mut PgConnection,
+    mailing: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::sql_query(
+        "UPDATE runs SET \
+            waiting_until = CASE WHEN state = 'waiting' THEN LEAST(waiting_until, $2) ELSE waiting_until END, \
+            window_closes_at = CASE WHEN state = 'running' THEN $2 ELSE window_closes_at END \
+         WHERE mailing_id = $1 AND finished_at IS NULL AND state IN ('running', 'waiting')",
+    )
+    .bind::<SqlUuid, _>(mailing)
+    .bind::<Timestamptz, _>(now)
+    .execute(conn)
+}
+
+/// Records an occurrence that was not sent (late policy): a finished run with no
+/// deliveries, `state: skipped` and the reason.
+pub fn insert_skipped_run(
+    conn: &mut PgConnection,
+    mailing: Uuid,
+    scheduled_for: DateTime<Utc>,
+    reason: &str,
+) -> QueryResult<Run> {
+    let now = Utc::now();
+    diesel::insert_into(runs::table)
+        .values((
+            runs::id.eq(Uuid::new_v4()),
+            runs::mailing_id.eq(mailing),
+            runs::trigger.eq("schedule"),
+            runs::state.eq("skipped"),
+            runs::reason.eq(reason),
+            runs::scheduled_for.eq(scheduled_for),
+            runs::started_at.eq(now),
+            runs::finished_at.eq(now),
+        ))
+        .returning(Run::as_returning())
+        .get_result(conn)
 }

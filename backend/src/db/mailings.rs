@@ -35,6 +35,36 @@ pub struct Mailing {
     pub disabled_reason: Option<String>,
     /// What the owner calls it (1-200 characters, one line).
     pub name: String,
+    /// IANA zone of its occurrences and send window.
+    pub time_zone: String,
+    /// The send window (all three set, or none): see `domain::SendWindow`.
+    pub window_days: Option<i16>,
+    pub window_from: Option<i16>,
+    pub window_to: Option<i16>,
+    /// Late policy: catch up once, or skip occurrences more than `max_late_secs` late.
+    pub catch_up: bool,
+    pub max_late_secs: Option<i32>,
+}
+
+impl Mailing {
+    /// The stored zone; a name the tz database no longer knows falls back to UTC.
+    pub fn zone(&self) -> crate::domain::Zone {
+        self.time_zone.parse().unwrap_or_default()
+    }
+
+    pub fn window(&self) -> Option<crate::domain::SendWindow> {
+        crate::domain::SendWindow::from_columns(self.window_days, self.window_from, self.window_to)
+    }
+
+    pub fn late_policy(&self) -> crate::domain::schedule::LatePolicy {
+        use crate::domain::schedule::LatePolicy;
+        match (self.catch_up, self.max_late_secs) {
+            (false, Some(secs)) => {
+                LatePolicy::SkipLaterThan(chrono::Duration::seconds(secs.into()))
+            }
+            _ => LatePolicy::CatchUp,
+        }
+    }
 }
 
 #[derive(Debug, Insertable)]
@@ -50,6 +80,12 @@ pub struct NewMailing<'a> {
     pub periodicity: &'a str,
     pub status: &'a str,
     pub next_run_at: Option<DateTime<Utc>>,
+    pub time_zone: &'a str,
+    pub window_days: Option<i16>,
+    pub window_from: Option<i16>,
+    pub window_to: Option<i16>,
+    pub catch_up: bool,
+    pub max_late_secs: Option<i32>,
 }
 
 #[derive(Debug, AsChangeset)]
@@ -64,6 +100,12 @@ pub struct MailingChanges<'a> {
     pub status: &'a str,
     pub next_run_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    pub time_zone: &'a str,
+    pub window_days: Option<i16>,
+    pub window_from: Option<i16>,
+    pub window_to: Option<i16>,
+    pub catch_up: bool,
+    pub max_late_secs: Option<i32>,
 }
 
 #[derive(Debug, Default, Clone)]

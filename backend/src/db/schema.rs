@@ -98,6 +98,12 @@ diesel::table! {
         disabled_at -> Nullable<Timestamptz>,
         disabled_reason -> Nullable<Text>,
         name -> Text,
+        time_zone -> Text,
+        window_days -> Nullable<Int2>,
+        window_from -> Nullable<Int2>,
+        window_to -> Nullable<Int2>,
+        catch_up -> Bool,
+        max_late_secs -> Nullable<Int4>,
     }
 }
 
@@ -147,6 +153,12 @@ diesel::table! {
         sent -> Int4,
         failed -> Int4,
         recipients -> Int4,
+        state -> Text,
+        reason -> Nullable<Text>,
+        waiting_until -> Nullable<Timestamptz>,
+        window_closes_at -> Nullable<Timestamptz>,
+        scheduled_for -> Nullable<Timestamptz>,
+        cancelled -> Int4,
     }
 }
 
@@ -186,6 +198,7 @@ diesel::table! {
         blocked_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        time_zone -> Text,
     }
 }
 

@@ -22,6 +22,8 @@ pub struct User {
     pub blocked_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// IANA zone, the default for new mailings.
+    pub time_zone: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -53,6 +55,12 @@ pub struct UserChanges {
     pub email_verified_at: Option<Option<DateTime<Utc>>>,
     pub role_id: Option<Uuid>,
     pub updated_at: Option<DateTime<Utc>>,
+    pub time_zone: Option<String>,
+}
+
+/// A user's profile time zone (the default for their new mailings).
+pub fn time_zone(conn: &mut PgConnection, id: Uuid) -> QueryResult<String> {
+    users::table.find(id).select(users::time_zone).first(conn)
 }
 
 pub fn find_with_role(conn: &mut PgConnection, id: Uuid) -> QueryResult<(User, Role)> {

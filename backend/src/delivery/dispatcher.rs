@@ -74,6 +74,9 @@ type TemplateCache = HashMap<Uuid, (DateTime<Utc>, Arc<MessageTemplate>)>;
 type MessageRow = (Uuid, String, String, Option<String>, DateTime<Utc>);
 /// A leased batch and the templates it needs.
 type Ready = (Vec<Leased>, Templates);
+/// When a run's state was last asked, and until when it holds its deliveries (none: it
+/// may send).
+type RunGate = (tokio::time::Instant, Option<DateTime<Utc>>);
 /// Outcomes on their way to the recorder.
 type OutcomeTx = mpsc::UnboundedSender<Outcome>;
 
@@ -94,7 +97,14 @@ pub struct Dispatcher {
     unrecorded: Mutex<std::collections::VecDeque<tokio::time::Instant>>,
     /// Signalled after every flush.
     flushed: tokio::sync::Notify,
+    /// Whether the runs being sent are still `running` (see [`Self::run_hold`]).
+    gate: tokio::sync::Mutex<HashMap<Uuid, RunGate>>,
 }
+
+/// How stale the dispatcher's knowledge of a run's state may be: a pause, a cancel or a
+/// closing send window stops this instance's sends within about this long, even for
+/// deliveries it has already leased (a lease holds up to a few seconds of sending).
+const RUN_STATE_TTL: Duration = Duration::from_millis(250);
 
 /// Result of one send, before it becomes an [`Outcome`].
 enum SendResult {
@@ -104,6 +114,9 @@ enum SendResult {
     Deferred,
     /// Nobody to send to any more (client deleted or unsubscribed since the run began).
     Skipped,
+    /// Its run was paused, cancelled or left its send window after the lease: put back
+    /// untouched, due at this time (the run's own hold).
+    Held(DateTime<Utc>),
 }
 
 /// How many deliveries one lease takes: `MAIL_BATCH_SIZE`, but under a rate limit no more
@@ -136,6 +149,7 @@ impl Dispatcher {
             cache: Mutex::new(HashMap::new()),
             unrecorded: Mutex::new(std::collections::VecDeque::new()),
             flushed: tokio::sync::Notify::new(),
+            gate: tokio::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -378,6 +392,11 @@ impl Dispatcher {
         if self.stopping() {
             return SendResult::Deferred;
         }
+        // Asked before waiting for the rate limit (a held run's deliveries should not use
+        // up the budget) and again right before the send (see below).
+        if let Some(until) = self.run_hold(d.run_id).await {
+            return SendResult::Held(until);
+        }
         let Some(token) = d.unsubscribe_token.as_deref() else {
             return SendResult::Skipped;
         };
@@ -414,6 +433,12 @@ impl Dispatcher {
         if self.stopping() {
             return SendResult::Deferred;
         }
+        // Asked again right before the send (a send may wait for the rate limit): paused,
+        // cancelled or outside its window since it was leased means put back untouched
+        // (the lease does not take it again while the run is held).
+        if let Some(until) = self.run_hold(d.run_id).await {
+            return SendResult::Held(until);
+        }
         let result = self.state.mailer.send(message).await;
         match &result {
             Err(MailError::Connection(_)) => self.breaker.on_connection_failure(),
@@ -423,6 +448,30 @@ impl Dispatcher {
             Ok(reply) => SendResult::Sent(reply),
             Err(e) => SendResult::Failed(e),
         }
+    }
+
+    /// `None` while run `id` may still send (`running` and inside its window), else
+    /// until when its deliveries wait. Asked of the database at most every
+    /// [`RUN_STATE_TTL`] per run (one query for all the sends of a run in that time); if
+    /// the database cannot say, the lease's answer stands.
+    async fn run_hold(&self, id: Uuid) -> Option<DateTime<Utc>> {
+        let mut gate = self.gate.lock().await;
+        let now = tokio::time::Instant::now();
+        if let Some((at, open)) = gate.get(&id) {
+            if now.duration_since(*at) < RUN_STATE_TTL {
+                return *open;
+            }
+        }
+        let hold = db::run_blocking(&self.state.db, move |conn| {
+            db::deliveries::run_hold(conn, id).map_err(DbError::from)
+        })
+        .await
+        .unwrap_or(None);
+        if gate.len() > 10_000 {
+            gate.clear();
+        }
+        gate.insert(id, (now, hold));
+        hold
     }
 
     fn outcome(&self, d: Leased, result: SendResult) -> Outcome {
@@ -456,6 +505,7 @@ impl Dispatcher {
                 ("pending", tries, next, Some(("failure", note, now)))
             }
             SendResult::Deferred => ("pending", d.tries, now, None),
+            SendResult::Held(until) => ("pending", d.tries, until, None),
             SendResult::Skipped => ("skipped", d.tries, now, None),
         };
         Outcome {

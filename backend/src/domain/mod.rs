@@ -10,8 +10,12 @@ pub mod roles;
 pub mod schedule;
 pub mod sorting;
 pub mod template;
+pub mod window;
+pub mod zone;
 
 pub use email::EmailAddress;
 pub use password::Password;
 pub use periodicity::{MailingStatus, Periodicity};
 pub use permissions::{Permission, PermissionSet};
+pub use window::{SendWindow, WindowState};
+pub use zone::Zone;

@@ -17,6 +17,7 @@ use crate::{
     error::{ApiError, FieldErrors},
     mailings,
     routes::clients::api_client,
+    runs::{self, RunAction},
     state::AppState,
 };
 
@@ -33,6 +34,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(disable_mailing)
         .service(enable_mailing)
         .service(mailing_runs)
+        .service(pause_run)
+        .service(resume_run)
+        .service(cancel_run)
         .service(mailing_attempts)
         .service(list_attempts);
 }
@@ -323,6 +327,50 @@ async fn mailing_runs(
     })
     .await?;
     Ok(web::Json(paging::page_of(page, items, total)))
+}
+
+/// Pause a run: its deliveries are not leased until it is resumed (those on the wire
+/// finish). Pausing a paused run changes nothing.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Run id")),
+    responses((status = 200, body = api::Run), (status = 403, body = api::Problem), (status = 404, body = api::Problem),
+    (status = 409, description = "the run is finished, cancelled or skipped (code `run_over`)", body = api::Problem)))]
+#[post("/runs/{id}/pause")]
+async fn pause_run(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<api::Run>, ApiError> {
+    let run = runs::control(&state, &caller, id.into_inner(), RunAction::Pause).await?;
+    Ok(web::Json(run))
+}
+
+/// Resume a paused run: it sends again at once, or waits for its send window.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Run id")),
+    responses((status = 200, body = api::Run), (status = 403, body = api::Problem), (status = 404, body = api::Problem),
+    (status = 409, description = "the run is finished, cancelled or skipped (code `run_over`)", body = api::Problem)))]
+#[post("/runs/{id}/resume")]
+async fn resume_run(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<api::Run>, ApiError> {
+    let run = runs::control(&state, &caller, id.into_inner(), RunAction::Resume).await?;
+    Ok(web::Json(run))
+}
+
+/// Cancel a run: every pending delivery becomes `cancelled` (kept and counted, never
+/// sent); those on the wire finish.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Run id")),
+    responses((status = 200, body = api::Run), (status = 403, body = api::Problem), (status = 404, body = api::Problem),
+    (status = 409, description = "the run is finished, cancelled or skipped (code `run_over`)", body = api::Problem)))]
+#[post("/runs/{id}/cancel")]
+async fn cancel_run(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<api::Run>, ApiError> {
+    let run = runs::control(&state, &caller, id.into_inner(), RunAction::Cancel).await?;
+    Ok(web::Json(run))
 }
 
 /// The mailing's attempt log, newest first (`?status=success|failure`).

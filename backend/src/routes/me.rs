@@ -18,6 +18,7 @@ pub(crate) fn api_user(user: &db::users::User, role: &db::users::Role) -> api::U
         permissions: crate::domain::PermissionSet::from_names(&role.permissions).names(),
         email_verified: user.email_verified_at.is_some(),
         blocked: user.blocked_at.is_some(),
+        time_zone: user.time_zone.clone(),
         created_at: user.created_at,
     }
 }

@@ -1517,3 +1517,78 @@ async fn pages_left_open_notice_a_scheduled_run_that_starts() {
     b.wait_text(&row, "✓ 1").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_mailing_in_another_zone_is_shown_in_its_time_then_paused_and_cancelled() {
+    let tools = tools();
+    let spa = tools.spa.display().to_string();
+    // One email a second: thirty recipients keep the run going while the page acts on it.
+    let app = spawn_app_with(|env| {
+        env.insert("STATIC_DIR".into(), spa);
+        env.insert("MAIL_RATE_PER_SEC".into(), "1".into());
+        env.insert("MAIL_CONCURRENCY".into(), "1".into());
+    })
+    .await;
+    let (user, clients, message) = app.user_with_audience(30).await;
+    let b = Browser::open(&app, &tools, "zones-and-control").await;
+    sign_in(&b, &user.email, &user.password).await;
+
+    // Tokyo wall time, a minute ago: saving sends at once.
+    let tokyo = chrono_tz::Asia::Tokyo;
+    let start = (chrono::Utc::now() - chrono::Duration::minutes(1)).with_timezone(&tokyo);
+    b.goto("/mailings/new").await;
+    b.fill("#name", "Tokyo morning").await;
+    b.select_label("#message_id", &message.subject).await;
+    b.click("#recipients-all").await;
+    b.set_value("#time_zone", "Asia/Tokyo").await;
+    b.wait_text("#zone-note", "Asia/Tokyo").await;
+    b.set_value("#start_at", &start.format("%Y-%m-%dT%H:%M").to_string())
+        .await;
+    b.wait_text("button[type='submit']", "Save and send now")
+        .await;
+    b.shot("01-editor-zone").await;
+    b.click("button[type='submit']").await;
+    b.wait_path("the mailing's page", |p| {
+        p.starts_with("/mailings/") && p.len() == "/mailings/".len() + 36
+    })
+    .await;
+
+    // Shown in the mailing's own time, with the reader's clock beside it.
+    b.wait_text("#fact-zone", "Asia/Tokyo").await;
+    let shown = b.text("#fact-start").await;
+    let hour = start.format("%-I:%M").to_string();
+    assert!(shown.contains(&hour), "{shown:?} shows Tokyo's {hour}");
+    assert!(shown.contains("your time"), "{shown:?}");
+
+    // Pause: the run stops sending and says so.
+    b.wait_text("#run-progress .run-state", "Sending").await;
+    b.click("#run-pause").await;
+    b.wait_text("#run-progress .run-state", "Paused").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let sent = clients
+        .iter()
+        .filter(|c| !app.smtp.emails_to(&c.email).is_empty())
+        .count();
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let still = clients
+        .iter()
+        .filter(|c| !app.smtp.emails_to(&c.email).is_empty())
+        .count();
+    assert_eq!(sent, still, "nothing is sent while paused");
+    b.shot("02-paused").await;
+
+    // Cancel asks first; then the run is over and nothing more goes out.
+    b.click("#run-cancel").await;
+    b.wait_text(".run-controls .confirm", "will never be sent")
+        .await;
+    b.click(".run-controls .confirm-yes").await;
+    b.wait_text("#runs-table", "Cancelled").await;
+    assert_eq!(b.count("#run-pause").await, 0);
+    b.shot("03-cancelled").await;
+    let after = clients
+        .iter()
+        .filter(|c| !app.smtp.emails_to(&c.email).is_empty())
+        .count();
+    assert!(after < 30, "cancelled deliveries are never sent ({after})");
+    b.close().await;
+}

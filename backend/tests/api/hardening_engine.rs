@@ -108,6 +108,10 @@ async fn blocking_an_owner_stops_their_sending_until_they_are_unblocked() {
         "mail went out while the owner was blocked"
     );
     assert!(paused_at < 20, "the run was paused, not finished");
+    // The run says why it stopped.
+    let run = app.mailing(&manager, running.id).await.last_run.unwrap();
+    assert_eq!(run.state, herald_api_types::RunState::Paused);
+    assert_eq!(run.reason.as_deref(), Some("owner_blocked"));
     assert_eq!(
         app.count(&format!(
             "SELECT count(*) FROM runs WHERE mailing_id = '{}'",
@@ -131,6 +135,12 @@ async fn blocking_an_owner_stops_their_sending_until_they_are_unblocked() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+    let run = app.mailing(&manager, running.id).await.last_run.unwrap();
+    assert_ne!(
+        run.state,
+        herald_api_types::RunState::Paused,
+        "unblocking resumes it"
+    );
     eventually(
         "both mailings to reach everyone",
         Duration::from_secs(30),

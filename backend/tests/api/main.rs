@@ -29,5 +29,6 @@ mod scale;
 mod shutdown;
 mod stats;
 mod throttle;
+mod time_and_control;
 mod unsubscribe;
 mod users;

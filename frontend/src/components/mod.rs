@@ -9,3 +9,4 @@ pub mod nav;
 pub mod owners;
 pub mod pagination;
 pub mod progress;
+pub mod run_state;

@@ -1,7 +1,7 @@
 //! A run's progress: a bar and its sent / failed / pending counts, for the mailing page
 //! and the statistics page.
 
-use herald_api_types::Run;
+use herald_api_types::{Run, RunState};
 use yew::prelude::*;
 
 use crate::i18n::{format, use_i18n};
@@ -28,7 +28,10 @@ pub fn RunProgress(props: &RunProgressProps) -> Html {
         <section class={classes!("card", "progress-card", props.class.clone())}
             id={props.id.clone()} aria-live="polite">
             <div class="progress-head">
-                if run.finished_at.is_none() { <span class="spinner" aria-hidden="true"></span> }
+                // Turning only while something is being sent (not paused or waiting).
+                if run.finished_at.is_none() && matches!(run.state, RunState::Running | RunState::Queued) {
+                    <span class="spinner" aria-hidden="true"></span>
+                }
                 { props.head.clone() }
                 <span class="muted">{ (t.progress)(done, total) }</span>
             </div>

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use js_sys::{Date, Number, Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::Lang;
 
@@ -93,21 +93,101 @@ pub fn to_local_input(t: &DateTime<Utc>) -> String {
     )
 }
 
-/// The value of an `<input type="datetime-local">` (local wall time) as a UTC instant.
-/// `None` for an empty or malformed value.
-pub fn from_local_input(value: &str) -> Option<DateTime<Utc>> {
+// --- Times in a mailing's own zone (issue 17) ------------------------------------------------
+// The tz database stays out of the wasm: the browser's `Intl` knows every zone.
+
+/// Like [`datetime`], in the IANA zone `zone` (the browser's when it does not know it).
+pub fn datetime_in(lang: Lang, t: &DateTime<Utc>, zone: &str) -> String {
+    js_date(t)
+        .to_locale_string(
+            lang.code(),
+            &options(&[
+                ("dateStyle", "medium"),
+                ("timeStyle", "short"),
+                ("timeZone", zone),
+            ]),
+        )
+        .into()
+}
+
+/// The wall time at `t` in `zone`, as (year, month, day, hour, minute).
+fn wall_parts(t: &DateTime<Utc>, zone: &str) -> Option<chrono::NaiveDateTime> {
+    let opts = options(&[
+        ("timeZone", zone),
+        ("year", "numeric"),
+        ("month", "2-digit"),
+        ("day", "2-digit"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("second", "2-digit"),
+        ("hourCycle", "h23"),
+    ]);
+    let locales = js_sys::Array::of1(&JsValue::from_str("en-US"));
+    let format = js_sys::Intl::DateTimeFormat::new(&locales, &opts.into());
+    let parts = format.format_to_parts(&js_date(t));
+    let mut get = std::collections::HashMap::new();
+    for part in parts.iter() {
+        let kind = Reflect::get(&part, &JsValue::from_str("type"))
+            .ok()?
+            .as_string()?;
+        let value = Reflect::get(&part, &JsValue::from_str("value"))
+            .ok()?
+            .as_string()?;
+        get.insert(kind, value);
+    }
+    let n = |k: &str| get.get(k).and_then(|v| v.parse::<u32>().ok());
+    chrono::NaiveDate::from_ymd_opt(n("year")? as i32, n("month")?, n("day")?)?.and_hms_opt(
+        n("hour")? % 24,
+        n("minute")?,
+        n("second")?,
+    )
+}
+
+/// `t` as the value of a `datetime-local` input showing `zone`'s wall time.
+pub fn to_zone_input(t: &DateTime<Utc>, zone: &str) -> String {
+    match wall_parts(t, zone) {
+        Some(w) => w.format("%Y-%m-%dT%H:%M").to_string(),
+        None => to_local_input(t),
+    }
+}
+
+/// A `datetime-local` value read as wall time in `zone`. A time a DST change skips
+/// lands just after the gap, like the server's rule.
+pub fn from_zone_input(value: &str, zone: &str) -> Option<DateTime<Utc>> {
     let value = value.trim();
-    // Only the form the input produces; ECMAScript reads a date-time without an offset
-    // as local time.
-    let looks_right = value.len() >= 16
-        && value.as_bytes().get(10) == Some(&b'T')
-        && value[..10].bytes().filter(|b| *b == b'-').count() == 2;
-    if !looks_right {
-        return None;
+    let naive = chrono::NaiveDateTime::parse_from_str(value.get(..16)?, "%Y-%m-%dT%H:%M").ok()?;
+    let guess = naive.and_utc();
+    let offset = |t: &DateTime<Utc>| wall_parts(t, zone).map(|w| w.and_utc() - *t);
+    let first = guess - offset(&guess)?;
+    let at_first = offset(&first)?;
+    if guess - at_first == first {
+        return Some(first);
     }
-    let millis = Date::parse(value);
-    if millis.is_nan() {
-        return None;
+    let second = guess - at_first;
+    if offset(&second)? == at_first {
+        return Some(second);
     }
-    DateTime::from_timestamp_millis(millis as i64)
+    // In a gap: neither reading exists; the later one is past the gap.
+    Some(first.max(second))
+}
+
+/// Every IANA zone the browser knows (for the zone pickers), `UTC` first.
+pub fn time_zones() -> Vec<String> {
+    let mut zones = vec!["UTC".to_owned()];
+    let intl = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok();
+    let list = intl
+        .and_then(|intl| {
+            let f = Reflect::get(&intl, &JsValue::from_str("supportedValuesOf")).ok()?;
+            let f: js_sys::Function = f.dyn_into().ok()?;
+            f.call1(&intl, &JsValue::from_str("timeZone")).ok()
+        })
+        .and_then(|v| v.dyn_into::<js_sys::Array>().ok());
+    if let Some(list) = list {
+        zones.extend(
+            list.iter()
+                .filter_map(|v| v.as_string())
+                .filter(|z| z != "UTC"),
+        );
+    }
+    zones
 }

@@ -30,6 +30,7 @@ pub fn Profile() -> Html {
                 </dl>
             </section>
             <NameForm name={user.full_name.clone()} />
+            <ZoneForm zone={user.time_zone.clone()} />
             <PasswordForm />
         </div>
     }
@@ -189,6 +190,98 @@ fn PasswordForm() -> Html {
                     autocomplete="new-password" required=true />
                 <div class="form-actions">
                     <Submit label={t.profile_change_password} busy_label={t.saving} busy={*busy} />
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ZoneProps {
+    zone: String,
+}
+
+/// The profile's time zone: the default of new mailings. Offers this device's zone when
+/// it differs (the profile starts as UTC).
+#[component]
+fn ZoneForm(props: &ZoneProps) -> Html {
+    let i18n = use_i18n();
+    let t = i18n.t();
+    let session = use_session();
+    let zone = use_state(|| props.zone.clone());
+    let zones = use_memo((), |_| format::time_zones());
+    let device = format::time_zone();
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<ApiError>);
+    let saved = use_state(|| false);
+    let save = {
+        let (busy, error, saved, session) =
+            (busy.clone(), error.clone(), saved.clone(), session.clone());
+        Callback::from(move |value: String| {
+            busy.set(true);
+            error.set(None);
+            saved.set(false);
+            let request = UpdateMeRequest {
+                time_zone: Some(value.trim().to_owned()),
+                ..Default::default()
+            };
+            let (busy, error, saved, session) =
+                (busy.clone(), error.clone(), saved.clone(), session.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = api::update_me(&request).await;
+                busy.set(false);
+                match result {
+                    Ok(user) => {
+                        saved.set(true);
+                        session.signed_in(user);
+                    }
+                    Err(e) => {
+                        error.set(Some(e));
+                        focus_first_invalid();
+                    }
+                }
+            });
+        })
+    };
+    let submit = {
+        let (zone, save) = (zone.clone(), save.clone());
+        Callback::from(move |()| save.emit((*zone).clone()))
+    };
+    let field_error = error.as_ref().and_then(|e| e.field(t, "time_zone"));
+    let general = error.as_ref().filter(|e| e.status() != Some(422)).cloned();
+    html! {
+        <section class="card">
+            <h2 class="card-title">{ t.field_time_zone }</h2>
+            if let Some(error) = general { <ApiErrorNotice {error} /> }
+            if *saved { <Notice><p id="zone-saved">{ t.saved }</p></Notice> }
+            <form class="form" onsubmit={on_submit(submit)} novalidate=true>
+                <div class={classes!("field", field_error.is_some().then_some("has-error"))}>
+                    <label for="profile-zone">{ t.field_time_zone }</label>
+                    <input id="profile-zone" list="profile-zones" value={(*zone).clone()} autocomplete="off"
+                        aria-describedby="profile-zone-hint"
+                        aria-invalid={field_error.as_ref().map(|_| "true")}
+                        oninput={{ let z = zone.clone(); let saved = saved.clone();
+                            Callback::from(move |e: InputEvent| {
+                                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                                z.set(input.value());
+                                saved.set(false);
+                            }) }} />
+                    <datalist id="profile-zones">
+                        { for zones.iter().map(|z| html! { <option key={z.clone()} value={z.clone()} /> }) }
+                    </datalist>
+                    <p class="hint" id="profile-zone-hint">{ t.profile_zone_hint }</p>
+                    if let Some(e) = field_error { <p class="field-error">{ e }</p> }
+                </div>
+                <div class="form-actions">
+                    <Submit label={t.save} busy_label={t.saving} busy={*busy} />
+                    if !device.is_empty() && device != *zone {
+                        <button type="button" id="use-device-zone" class="button button-secondary"
+                            disabled={*busy}
+                            onclick={{ let (z, save, device) = (zone.clone(), save.clone(), device.clone());
+                                Callback::from(move |_: MouseEvent| { z.set(device.clone()); save.emit(device.clone()); }) }}>
+                            { (t.use_browser_zone)(&device) }
+                        </button>
+                    }
                 </div>
             </form>
         </section>

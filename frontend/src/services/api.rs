@@ -632,6 +632,11 @@ pub async fn test_mailing(id: Uuid) -> Result<(), ApiError> {
 }
 
 /// `POST /mailings/{id}/enable` or `/disable`.
+/// `POST /runs/{id}/{pause|resume|cancel}`.
+pub async fn control_run(id: Uuid, action: &str) -> Result<Run, ApiError> {
+    post_empty(&format!("/api/v1/runs/{id}/{action}")).await
+}
+
 pub async fn set_mailing_enabled(id: Uuid, enabled: bool) -> Result<Mailing, ApiError> {
     let action = if enabled { "enable" } else { "disable" };
     post_empty(&format!("/api/v1/mailings/{id}/{action}")).await

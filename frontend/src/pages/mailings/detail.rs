@@ -4,7 +4,7 @@
 //! While the newest run is unfinished (`last_run.finished_at` is null) the page polls
 //! every 2 seconds.
 
-use herald_api_types::{Attempt, AttemptListQuery, ClientListQuery, PageQuery, Run};
+use herald_api_types::{Attempt, AttemptListQuery, ClientListQuery, PageQuery, Run, RunState};
 use uuid::Uuid;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -17,6 +17,7 @@ use crate::components::feedback::{ApiErrorNotice, Empty, Loading, Notice};
 use crate::components::form::Field;
 use crate::components::pagination::Pagination;
 use crate::components::progress::RunProgress;
+use crate::components::run_state::{RunControls, RunStateBadge};
 use crate::hooks::{use_live, use_load, Load, Loader};
 use crate::i18n::{format, use_i18n, Lang, Texts};
 use crate::services::api::{self, ApiError};
@@ -230,6 +231,39 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
             });
         })
     };
+    // Pause, resume or cancel the run in progress.
+    let run_busy = use_state(|| None::<&'static str>);
+    let on_run_action = {
+        let (outcome, run_busy, mailing, runs) = (
+            outcome.clone(),
+            run_busy.clone(),
+            mailing.clone(),
+            runs.clone(),
+        );
+        let run_id = mailing
+            .data()
+            .and_then(|m| m.last_run.as_ref().map(|r| r.id));
+        Callback::from(move |action: &'static str| {
+            let Some(run_id) = run_id else { return };
+            run_busy.set(Some(action));
+            outcome.set(None);
+            let (outcome, run_busy, mailing, runs) = (
+                outcome.clone(),
+                run_busy.clone(),
+                mailing.clone(),
+                runs.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = api::control_run(run_id, action).await;
+                run_busy.set(None);
+                if let Err(e) = result {
+                    outcome.set(Some(Outcome::Failed(e)));
+                }
+                mailing.reload();
+                runs.reload();
+            });
+        })
+    };
     let delete_error = use_state(|| None::<ApiError>);
     let on_delete = {
         let (navigator, delete_error) = (navigator.clone(), delete_error.clone());
@@ -271,6 +305,33 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
         .and_then(|s| (*s).clone())
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| t.no_subject.to_owned());
+    // Times in the mailing's own zone; the reader's own clock beside them when it differs.
+    let browser_zone = format::time_zone();
+    let zone = m.time_zone.clone();
+    let zoned = |d: &chrono::DateTime<chrono::Utc>| format::datetime_in(lang, d, &zone);
+    let zoned_fact = |d: &chrono::DateTime<chrono::Utc>| {
+        html! { <>
+            { zoned(d) }
+            if !browser_zone.is_empty() && browser_zone != zone {
+                <span class="muted zone-local">{ (t.your_time)(&format::datetime(lang, d)) }</span>
+            }
+        </> }
+    };
+    let window_text = m.send_window.as_ref().map_or_else(
+        || t.any_time.to_owned(),
+        |w| {
+            let days: Vec<&str> = w
+                .days
+                .iter()
+                .map(|d| t.weekdays_short[d.index() as usize])
+                .collect();
+            format!("{} · {}–{}", days.join(", "), w.from, w.to)
+        },
+    );
+    let late_text = match m.late_policy.max_late_secs {
+        Some(secs) if !m.late_policy.catch_up => (t.late_skip)((secs / 60).max(1)),
+        _ => t.late_catch_up.to_owned(),
+    };
     let button = |name: &'static str, label: &'static str, class: &'static str, disabled: bool| {
         let working = *busy == Some(name);
         let run = act(name);
@@ -382,7 +443,18 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
 
             if let Some(run) = m.last_run.as_ref().filter(|r| r.finished_at.is_none()) {
                 <RunProgress run={run.clone()} id="run-progress"
-                    head={html! { <strong>{ t.progress_title }</strong> }} />
+                    head={html! { <>
+                        if matches!(run.state, RunState::Running | RunState::Queued) {
+                            <strong>{ t.progress_title }</strong>{ " " }
+                        }
+                        <RunStateBadge run={run.clone()} />
+                    </> }} />
+                if let Some(until) = &run.waiting_until {
+                    <p class="muted" id="run-waiting-until">{ (t.waiting_until)(&zoned(until)) }</p>
+                }
+                if may_toggle {
+                    <RunControls run={run.clone()} on_action={on_run_action.clone()} busy={*run_busy} />
+                }
             }
 
             <section class="card">
@@ -396,17 +468,20 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
                     </dd></div>
                     <div><dt>{ t.col_recipients }</dt><dd id="fact-recipients">{ recipients_label(lang, &m) }</dd></div>
                     <div><dt>{ t.col_schedule }</dt><dd>{ periodicity_label(t, &m.periodicity) }</dd></div>
-                    <div><dt>{ t.fact_start }</dt><dd>{ format::datetime(lang, &m.start_at) }</dd></div>
+                    <div><dt>{ t.fact_time_zone }</dt><dd id="fact-zone">{ zone.clone() }</dd></div>
+                    <div><dt>{ t.fact_start }</dt><dd id="fact-start">{ zoned_fact(&m.start_at) }</dd></div>
                     <div><dt>{ t.fact_end }</dt><dd>
-                        { m.end_at.as_ref().map_or_else(|| t.no_end.to_owned(), |d| format::datetime(lang, d)) }
+                        { m.end_at.as_ref().map_or_else(|| html! { t.no_end }, &zoned_fact) }
                     </dd></div>
                     <div><dt>{ t.fact_next_run }</dt><dd id="fact-next-run">
                         { match (&m.next_run_at, m.enabled) {
-                            (_, false) => t.no_run_while_disabled.to_owned(),
-                            (Some(d), true) => format::datetime(lang, d),
-                            (None, true) => t.none_scheduled.to_owned(),
+                            (_, false) => html! { t.no_run_while_disabled },
+                            (Some(d), true) => zoned_fact(d),
+                            (None, true) => html! { t.none_scheduled },
                         } }
                     </dd></div>
+                    <div><dt>{ t.fact_send_window }</dt><dd id="fact-window">{ window_text }</dd></div>
+                    <div><dt>{ t.fact_late_policy }</dt><dd id="fact-late">{ late_text }</dd></div>
                     <div><dt>{ t.fact_created }</dt><dd>{ format::datetime(lang, &m.created_at) }</dd></div>
                 </dl>
                 if !m.all_clients {
@@ -454,6 +529,7 @@ fn runs_table(
                             <thead><tr>
                                 <th scope="col">{ t.col_started }</th>
                                 <th scope="col">{ t.col_trigger }</th>
+                                <th scope="col">{ t.col_state }</th>
                                 <th scope="col">{ t.col_finished }</th>
                                 <th scope="col" class="num">{ t.col_recipients }</th>
                                 <th scope="col" class="num">{ t.col_sent }</th>
@@ -465,10 +541,16 @@ fn runs_table(
                                     <tr key={r.id.to_string()}>
                                         <td data-label={t.col_started} class="nowrap">{ format::datetime(lang, &r.started_at) }</td>
                                         <td data-label={t.col_trigger}>{ trigger_label(t, &r.trigger) }</td>
+                                        <td data-label={t.col_state}>
+                                            <RunStateBadge run={r.clone()} />
+                                            if r.cancelled > 0 {
+                                                <span class="muted">{ format!(" {}: {}", t.col_cancelled, format::number(lang, r.cancelled)) }</span>
+                                            }
+                                        </td>
                                         <td data-label={t.col_finished} class="nowrap">
                                             { match &r.finished_at {
                                                 Some(d) => html! { format::datetime(lang, d) },
-                                                None => html! { <span class="badge badge-running">{ t.in_progress }</span> },
+                                                None => html! { <span class="muted">{ t.in_progress }</span> },
                                             } }
                                         </td>
                                         <td data-label={t.col_recipients} class="num run-recipients">{ format::number(lang, r.recipients) }</td>

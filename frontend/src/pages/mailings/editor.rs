@@ -1,12 +1,16 @@
 //! `/mailings/new` and `/mailings/{id}/edit`: message, recipients, schedule.
 //!
-//! Start and end are entered in the reader's local time (`datetime-local`) and sent as
-//! UTC RFC 3339.
+//! Start and end are entered as wall time in the mailing's time zone (`datetime-local`,
+//! converted through the browser's `Intl`) and sent as UTC RFC 3339. A new mailing's zone
+//! is the profile's, or this device's when the profile still says UTC.
 
 use std::collections::{BTreeMap, HashSet};
 use std::rc::Rc;
 
-use herald_api_types::{ClientListQuery, Mailing, MailingInput, Message, MessageListQuery};
+use herald_api_types::{
+    ClientListQuery, LatePolicy, Mailing, MailingInput, Message, MessageListQuery, SendWindow,
+    Weekday,
+};
 use uuid::Uuid;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -154,19 +158,70 @@ fn Form(props: &FormProps) -> Html {
     let mailing = props.start.mailing.clone();
     let id = mailing.as_ref().map(|m| m.id);
     let messages = props.start.messages.clone();
+    let profile_zone = use_session().user().map(|u| u.time_zone.clone());
+
+    // The zone the times below are read in.
+    let zone = use_state(|| match (&mailing, profile_zone) {
+        (Some(m), _) => m.time_zone.clone(),
+        (None, Some(z)) if z != "UTC" => z,
+        _ => Some(format::time_zone())
+            .filter(|z| !z.is_empty())
+            .unwrap_or_else(|| "UTC".to_owned()),
+    });
+    let zones = use_memo((), |_| format::time_zones());
+    let window = mailing.as_ref().and_then(|m| m.send_window.clone());
+    let window_on = use_state(|| window.is_some());
+    let window_days = use_state(|| {
+        let mut days = [true, true, true, true, true, false, false];
+        if let Some(w) = &window {
+            days = [false; 7];
+            for d in &w.days {
+                days[d.index() as usize] = true;
+            }
+        }
+        days
+    });
+    let window_from = use_state(|| {
+        window
+            .as_ref()
+            .map_or_else(|| "09:00".to_owned(), |w| w.from.clone())
+    });
+    // A time input cannot hold 24:00: midnight at the end stands for it.
+    let window_to = use_state(|| {
+        window.as_ref().map_or_else(
+            || "18:00".to_owned(),
+            |w| {
+                if w.to == "24:00" {
+                    "00:00".to_owned()
+                } else {
+                    w.to.clone()
+                }
+            },
+        )
+    });
+    let late_skip = use_state(|| mailing.as_ref().is_some_and(|m| !m.late_policy.catch_up));
+    let late_minutes = use_state(|| {
+        mailing
+            .as_ref()
+            .and_then(|m| m.late_policy.max_late_secs)
+            .map_or_else(|| "60".to_owned(), |s| (s / 60).max(1).to_string())
+    });
 
     let name = use_state(|| mailing.as_ref().map(|m| m.name.clone()).unwrap_or_default());
     let message_id = use_state(|| mailing.as_ref().map(|m| m.message_id));
     let all_clients = use_state(|| mailing.as_ref().is_some_and(|m| m.all_clients));
     let selected = use_state(|| Rc::new(props.start.recipients.clone()));
     let start_at = use_state(|| {
-        format::to_local_input(&mailing.as_ref().map_or_else(format::now, |m| m.start_at))
+        format::to_zone_input(
+            &mailing.as_ref().map_or_else(format::now, |m| m.start_at),
+            &zone,
+        )
     });
     let end_at = use_state(|| {
         mailing
             .as_ref()
             .and_then(|m| m.end_at.as_ref())
-            .map(format::to_local_input)
+            .map(|t| format::to_zone_input(t, &zone))
             .unwrap_or_default()
     });
     let periodicity = use_state(|| {
@@ -178,11 +233,11 @@ fn Form(props: &FormProps) -> Html {
     // button says so. Mirrors `mailings::create`/`update` on the server.
     let sends_now = {
         let now = format::now();
-        let due = format::from_local_input(&start_at).is_some_and(|s| s <= now);
-        let open = format::from_local_input(&end_at).is_none_or(|e| e > now);
-        let would_run = mailing
-            .as_ref()
-            .is_none_or(|m| m.enabled && format::to_local_input(&m.start_at) != *start_at);
+        let due = format::from_zone_input(&start_at, &zone).is_some_and(|s| s <= now);
+        let open = format::from_zone_input(&end_at, &zone).is_none_or(|e| e > now);
+        let would_run = mailing.as_ref().is_none_or(|m| {
+            m.enabled && format::to_zone_input(&m.start_at, &m.time_zone) != *start_at
+        });
         due && open && would_run
     };
     let busy = use_state(|| false);
@@ -198,6 +253,15 @@ fn Form(props: &FormProps) -> Html {
             start_at.clone(),
             end_at.clone(),
             periodicity.clone(),
+        );
+        let (zone, window_on, window_days, window_from, window_to, late_skip, late_minutes) = (
+            zone.clone(),
+            window_on.clone(),
+            window_days.clone(),
+            window_from.clone(),
+            window_to.clone(),
+            late_skip.clone(),
+            late_minutes.clone(),
         );
         let (busy, local_errors, error) = (busy.clone(), local_errors.clone(), error.clone());
         Callback::from(move |()| {
@@ -216,14 +280,14 @@ fn Form(props: &FormProps) -> Html {
             if !*all_clients && selected.is_empty() {
                 errors.insert("client_ids", t.err_choose_recipients.to_owned());
             }
-            let start = format::from_local_input(&start_at);
+            let start = format::from_zone_input(&start_at, &zone);
             if start.is_none() {
                 errors.insert("start_at", t.err_date.to_owned());
             }
             let end = if end_at.trim().is_empty() {
                 None
             } else {
-                match format::from_local_input(&end_at) {
+                match format::from_zone_input(&end_at, &zone) {
                     None => {
                         errors.insert("end_at", t.err_date.to_owned());
                         None
@@ -235,6 +299,41 @@ fn Form(props: &FormProps) -> Html {
                         Some(end)
                     }
                 }
+            };
+            let to = if *window_to == "00:00" {
+                "24:00".to_owned()
+            } else {
+                (*window_to).clone()
+            };
+            let send_window = (*window_on).then(|| SendWindow {
+                days: Weekday::ALL
+                    .into_iter()
+                    .filter(|d| window_days[d.index() as usize])
+                    .collect(),
+                from: (*window_from).clone(),
+                to: to.clone(),
+            });
+            if let Some(w) = &send_window {
+                if w.days.is_empty() {
+                    errors.insert("send_window.days", t.err_window_days.to_owned());
+                }
+                if w.from.len() != 5 || to.len() != 5 || w.from >= to {
+                    errors.insert("send_window.from", t.err_window_hours.to_owned());
+                }
+            }
+            let late_policy = if *late_skip {
+                match late_minutes.trim().parse::<i64>() {
+                    Ok(m) if (1..=525_600).contains(&m) => LatePolicy {
+                        catch_up: false,
+                        max_late_secs: Some(m * 60),
+                    },
+                    _ => {
+                        errors.insert("late_policy.max_late_secs", t.err_late_minutes.to_owned());
+                        LatePolicy::default()
+                    }
+                }
+            } else {
+                LatePolicy::default()
             };
             error.set(None);
             if !errors.is_empty() {
@@ -254,6 +353,9 @@ fn Form(props: &FormProps) -> Html {
                 start_at: start,
                 end_at: end,
                 periodicity: (*periodicity).clone(),
+                time_zone: Some((*zone).clone()),
+                send_window,
+                late_policy: Some(late_policy),
             };
             busy.set(true);
             let (busy, error, navigator) = (busy.clone(), error.clone(), navigator.clone());
@@ -384,7 +486,73 @@ fn Form(props: &FormProps) -> Html {
                         }
                     </div>
                 </div>
-                <p class="hint">{ (t.time_zone_note)(&format::time_zone()) }</p>
+                <p class="hint" id="zone-note">{ (t.times_in_zone)(&zone) }</p>
+                <div class="field">
+                    <label for="time_zone">{ t.field_time_zone }</label>
+                    <input id="time_zone" list="time-zones" value={(*zone).clone()} autocomplete="off"
+                        aria-describedby="time_zone-hint"
+                        aria-invalid={field("time_zone").map(|_| "true")}
+                        onchange={{ let z = zone.clone(); on_value(Callback::from(move |v: String| z.set(v.trim().to_owned()))) }} />
+                    <datalist id="time-zones">
+                        { for zones.iter().map(|z| html! { <option key={z.clone()} value={z.clone()} /> }) }
+                    </datalist>
+                    <p class="hint" id="time_zone-hint">{ t.field_time_zone_hint }</p>
+                    if let Some(e) = field("time_zone") { <p class="field-error">{ e }</p> }
+                </div>
+
+                <fieldset class="field send-window">
+                    <legend>{ t.fact_send_window }</legend>
+                    <div class="field-check">
+                        <input type="checkbox" id="window-on" checked={*window_on}
+                            onchange={{ let w = window_on.clone(); Callback::from(move |_: Event| w.set(!*w)) }} />
+                        <label for="window-on">{ t.send_window_toggle }</label>
+                    </div>
+                    if *window_on {
+                        <div class="weekdays" role="group" aria-label={t.send_window_days}>
+                            { for (0..7).map(|i| {
+                                let days = window_days.clone();
+                                let id = format!("window-day-{i}");
+                                html! {
+                                    <label class="check-inline" for={id.clone()} key={i}>
+                                        <input type="checkbox" id={id} checked={window_days[i]}
+                                            onchange={Callback::from(move |_: Event| {
+                                                let mut d = *days;
+                                                d[i] = !d[i];
+                                                days.set(d);
+                                            })} />
+                                        { " " }{ t.weekdays_short[i] }
+                                    </label>
+                                }
+                            }) }
+                        </div>
+                        if let Some(e) = field("send_window.days") { <p class="field-error">{ e }</p> }
+                        <div class="field-row">
+                            <Field id="window-from" label={t.send_window_from} kind="time"
+                                value={(*window_from).clone()} error={field("send_window.from")}
+                                oninput={Callback::from({ let s = window_from.clone(); move |v| s.set(v) })} />
+                            <Field id="window-to" label={t.send_window_to} kind="time"
+                                value={(*window_to).clone()} error={field("send_window.to")}
+                                oninput={Callback::from({ let s = window_to.clone(); move |v| s.set(v) })} />
+                        </div>
+                        <p class="hint">{ t.send_window_hint }</p>
+                    }
+                </fieldset>
+
+                <fieldset class="field late-policy">
+                    <legend>{ t.fact_late_policy }</legend>
+                    <div class="field-check">
+                        <input type="checkbox" id="late-skip" checked={*late_skip}
+                            onchange={{ let l = late_skip.clone(); Callback::from(move |_: Event| l.set(!*l)) }} />
+                        <label for="late-skip">{ t.late_toggle }</label>
+                    </div>
+                    if *late_skip {
+                        <Field id="late-minutes" label={t.late_max_minutes} kind="number"
+                            value={(*late_minutes).clone()} error={field("late_policy.max_late_secs")}
+                            oninput={Callback::from({ let s = late_minutes.clone(); move |v| s.set(v) })} />
+                    } else {
+                        <p class="hint">{ t.late_hint }</p>
+                    }
+                </fieldset>
 
                 <div class="form-actions">
                     <Submit label={if sends_now { t.save_and_send } else { t.save }} busy_label={t.saving} busy={*busy} />
