@@ -70,6 +70,10 @@ pub fn apply(
             }
             (RunAction::Resume, _) => {
                 let m = db::mailings::find(conn, db::Scope::All(None), run.mailing_id)?;
+                // Unblocking resumes it; until then it could not send anyway.
+                if db::mailings::owner_blocked(conn, &m)? {
+                    return Err(MailingError::Conflict("the owner is blocked".into()));
+                }
                 resume(conn, &m, id, now)?
             }
             (RunAction::Cancel, _) => {

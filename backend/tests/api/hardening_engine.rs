@@ -112,6 +112,15 @@ async fn blocking_an_owner_stops_their_sending_until_they_are_unblocked() {
     let run = app.mailing(&manager, running.id).await.last_run.unwrap();
     assert_eq!(run.state, herald_api_types::RunState::Paused);
     assert_eq!(run.reason.as_deref(), Some("owner_blocked"));
+    // Nobody resumes it by hand while the owner is blocked.
+    let res = app
+        .post(
+            &format!("/api/v1/runs/{}/resume", run.id),
+            Some(&manager.token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(
         app.count(&format!(
             "SELECT count(*) FROM runs WHERE mailing_id = '{}'",
