@@ -23,6 +23,7 @@ pub mod runs;
 pub mod scheduler;
 pub mod startup;
 pub mod state;
+pub mod suppressions;
 pub mod telemetry;
 
 pub use startup::Application;

@@ -20,6 +20,7 @@ use crate::routes;
         (name = "auth", description = "Sign-up, verification, sign-in, tokens, password reset"),
         (name = "account", description = "The signed-in user's profile"),
         (name = "clients", description = "Mailing recipients"),
+        (name = "suppressions", description = "Addresses an owner's mailings never go to (unsubscribed, bounced, complained, added by hand)"),
         (name = "messages", description = "Message templates"),
         (name = "mailings", description = "Mailings, runs and the delivery attempt log"),
         (name = "unsubscribe", description = "Recipients' unsubscribe links (RFC 8058)"),

@@ -20,6 +20,7 @@ use crate::pages::{
     reset_password::ResetPassword,
     roles::Roles,
     stats::Stats,
+    suppressions::Suppressions,
     users::Users,
     verify_email::VerifyEmail,
 };
@@ -47,6 +48,8 @@ pub enum Route {
     Recipients,
     #[at("/recipients/new")]
     RecipientNew,
+    #[at("/recipients/suppressions")]
+    Suppressions,
     #[at("/recipients/import")]
     RecipientImport,
     #[at("/recipients/:id")]
@@ -106,6 +109,7 @@ fn switch(route: Route) -> Html {
         Route::Recipients => private(html! { <Recipients /> }),
         Route::RecipientNew => private(html! { <RecipientForm /> }),
         Route::RecipientImport => private(html! { <RecipientImport /> }),
+        Route::Suppressions => private(html! { <Suppressions /> }),
         Route::RecipientEdit { id } => private(html! { <RecipientForm {id} /> }),
 
         Route::Messages => private(html! { <Messages /> }),

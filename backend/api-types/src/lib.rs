@@ -12,6 +12,7 @@ pub mod mailings;
 pub mod messages;
 pub mod posts;
 pub mod stats;
+pub mod suppressions;
 pub mod text;
 pub mod users;
 
@@ -23,4 +24,5 @@ pub use mailings::*;
 pub use messages::*;
 pub use posts::*;
 pub use stats::*;
+pub use suppressions::*;
 pub use users::*;

@@ -355,7 +355,7 @@ pub struct Attempt {
     pub email: String,
     /// When the try happened.
     pub attempted_at: DateTime<Utc>,
-    /// `success` or `failure`.
+    /// `success`, `failure`, or `skipped` (not sent: the address is suppressed; the reason is in `server_response`).
     pub status: String,
     /// The SMTP server's reply, or the error.
     pub server_response: String,
@@ -367,7 +367,7 @@ pub struct Attempt {
 pub struct AttemptListQuery {
     /// Only attempts of this mailing (on `/attempts`).
     pub mailing_id: Option<Uuid>,
-    /// `success` or `failure`.
+    /// `success`, `failure` or `skipped`.
     pub status: Option<String>,
     /// Another user's attempts (needs `mailings.view_all`).
     pub owner_id: Option<Uuid>,

@@ -110,39 +110,63 @@ pub fn create_run(
         .returning(Run::as_returning())
         .get_result(conn)?;
     // Each source yields every client at most once (clients are unique per owner).
-    let source = match (who, m.all_clients) {
-        (RunRecipients::All, true) => {
-            "SELECT c.id, c.email, c.full_name FROM clients c WHERE c.owner_id = $3 AND c.unsubscribed_at IS NULL \
+    // `{sup}` is where the suppression test goes: the run's deliveries take the clients
+    // NOT on the list; those on it are logged as skipped below.
+    let source = |suppressed: bool| {
+        let sup = if suppressed {
+            "AND EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
+        } else {
+            "AND c.unsubscribed_at IS NULL \
              AND NOT EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
-        }
-        (RunRecipients::All, false) => {
-            "SELECT c.id, c.email, c.full_name FROM clients c \
-             JOIN mailing_recipients r ON r.client_id = c.id AND r.mailing_id = $2 \
-             WHERE c.owner_id = $3 AND c.unsubscribed_at IS NULL \
-             AND NOT EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
-        }
-        (RunRecipients::LastFailed { include_permanent }, _) => {
-            if include_permanent {
-                "SELECT c.id, c.email, c.full_name FROM clients c JOIN ( \
-                    SELECT DISTINCT ON (lower(d.email)) d.client_id, d.status FROM deliveries d \
-                    WHERE d.run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $2) \
-                      AND d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
-                    ORDER BY lower(d.email), d.updated_at DESC) last ON last.client_id = c.id \
-                 WHERE last.status = 'failed' AND c.owner_id = $3 AND c.unsubscribed_at IS NULL \
-                 AND NOT EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
-            } else {
+        };
+        match (who, m.all_clients) {
+            (RunRecipients::All, true) => {
+                format!(
+                    "SELECT c.id, c.email, c.full_name FROM clients c WHERE c.owner_id = $3 {sup}"
+                )
+            }
+            (RunRecipients::All, false) => format!(
+                "SELECT c.id, c.email, c.full_name FROM clients c \
+                 JOIN mailing_recipients r ON r.client_id = c.id AND r.mailing_id = $2 \
+                 WHERE c.owner_id = $3 {sup}"
+            ),
+            (RunRecipients::LastFailed { include_permanent }, _) => {
                 // A failure of unknown kind (none recorded) counts as temporary.
-                "SELECT c.id, c.email, c.full_name FROM clients c JOIN ( \
-                    SELECT DISTINCT ON (lower(d.email)) d.client_id, d.status, d.failure_kind FROM deliveries d \
-                    WHERE d.run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $2) \
-                      AND d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
-                    ORDER BY lower(d.email), d.updated_at DESC) last ON last.client_id = c.id \
-                 WHERE last.status = 'failed' AND last.failure_kind IS DISTINCT FROM 'permanent' \
-                 AND c.owner_id = $3 AND c.unsubscribed_at IS NULL \
-                 AND NOT EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
+                let kind = if include_permanent {
+                    ""
+                } else {
+                    "AND last.failure_kind IS DISTINCT FROM 'permanent'"
+                };
+                format!(
+                    "SELECT c.id, c.email, c.full_name FROM clients c JOIN ( \
+                        SELECT DISTINCT ON (lower(d.email)) d.client_id, d.status, d.failure_kind FROM deliveries d \
+                        WHERE d.run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $2) \
+                          AND d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
+                        ORDER BY lower(d.email), d.updated_at DESC) last ON last.client_id = c.id \
+                     WHERE last.status = 'failed' {kind} AND c.owner_id = $3 {sup}"
+                )
             }
         }
     };
+    // Suppressed recipients are not sent to, and each skip is in the attempt log with
+    // the reason (their delivery rows are `skipped` at once).
+    diesel::sql_query(format!(
+        "WITH skipped AS ( \
+            INSERT INTO deliveries (id, run_id, mailing_id, client_id, email, full_name, status) \
+            SELECT gen_random_uuid(), $1, $2, s.id, s.email, s.full_name, 'skipped' FROM ({}) s \
+            RETURNING id, client_id, email) \
+         INSERT INTO attempts (id, delivery_id, run_id, mailing_id, owner_id, client_id, email, attempted_at, status, server_response) \
+         SELECT gen_random_uuid(), k.id, $1, $2, $3, k.client_id, k.email, now(), 'skipped', \
+           'not sent: the address is on the suppression list (' || \
+           coalesce((SELECT sup.reason FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(k.email) LIMIT 1), 'suppressed') || ')' \
+         FROM skipped k",
+        source(true)
+    ))
+    .bind::<SqlUuid, _>(run.id)
+    .bind::<SqlUuid, _>(m.id)
+    .bind::<SqlUuid, _>(m.owner_id)
+    .execute(conn)?;
+    let source = source(false);
     let inserted = diesel::sql_query(format!(
         "INSERT INTO deliveries (id, run_id, mailing_id, client_id, email, full_name, next_attempt_at) \
          SELECT gen_random_uuid(), $1, $2, s.id, s.email, s.full_name, COALESCE($4, now()) FROM ({source}) s"

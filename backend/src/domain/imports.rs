@@ -57,7 +57,7 @@ impl<'a> LineCounter<'a> {
 
 /// A value as a report shows it: at most 100 characters, control characters escaped,
 /// so a line break in a name is visible instead of breaking the report's layout.
-fn shown(value: &str) -> Option<String> {
+pub(crate) fn shown(value: &str) -> Option<String> {
     let mut out = String::new();
     for c in value.chars().take(100) {
         if c.is_control() {

@@ -9,6 +9,7 @@ pub mod permissions;
 pub mod roles;
 pub mod schedule;
 pub mod sorting;
+pub mod suppression_csv;
 pub mod template;
 pub mod window;
 pub mod zone;

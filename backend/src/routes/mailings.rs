@@ -66,8 +66,11 @@ fn parse_status(s: Option<String>) -> Result<Option<String>, ApiError> {
 
 fn parse_attempt_status(s: Option<String>) -> Result<Option<String>, ApiError> {
     match s.as_deref() {
-        None | Some("success") | Some("failure") => Ok(s),
-        Some(_) => Err(FieldErrors::single("status", "must be success or failure")),
+        None | Some("success") | Some("failure") | Some("skipped") => Ok(s),
+        Some(_) => Err(FieldErrors::single(
+            "status",
+            "must be success, failure or skipped",
+        )),
     }
 }
 

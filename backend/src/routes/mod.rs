@@ -19,6 +19,7 @@ pub mod roles;
 pub mod security;
 pub mod spa;
 pub mod stats;
+pub mod suppressions;
 pub mod unsubscribe;
 pub mod users;
 
@@ -29,6 +30,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     auth::configure(cfg);
     me::configure(cfg);
     clients::configure(cfg);
+    suppressions::configure(cfg);
     messages::configure(cfg);
     mailings::configure(cfg);
     users::configure(cfg);

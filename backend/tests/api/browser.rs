@@ -1592,3 +1592,57 @@ async fn a_mailing_in_another_zone_is_shown_in_its_time_then_paused_and_cancelle
     assert!(after < 30, "cancelled deliveries are never sent ({after})");
     b.close().await;
 }
+
+#[tokio::test]
+async fn an_owner_keeps_a_suppression_list_in_the_browser() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let user = app.signed_up_user().await;
+    let b = Browser::open(&app, &tools, "suppressions").await;
+    sign_in(&b, &user.email, &user.password).await;
+    b.click("nav a[href='/recipients']").await;
+    b.click(".suppressions-link").await;
+    b.wait_path("the suppression list", |p| p == "/recipients/suppressions")
+        .await;
+    b.wait_text("main", "No suppressed addresses").await;
+
+    b.fill("#suppression-email", "Gone@Example.com").await;
+    b.fill("#suppression-note", "asked us by phone").await;
+    b.click("#suppression-add-title ~ form button[type='submit']")
+        .await;
+    b.wait_text("#suppression-added", "Gone@Example.com").await;
+    b.wait_text("#suppressions-table", "asked us by phone").await;
+    b.wait_text("#suppressions-table", "Added by hand").await;
+    // Twice is refused, saying why.
+    b.fill("#suppression-email", "gone@example.com").await;
+    b.click("#suppression-add-title ~ form button[type='submit']")
+        .await;
+    b.wait_text(".notice-error", "already on your suppression list")
+        .await;
+    b.shot("01-list").await;
+
+    // The reason filter is kept in the URL.
+    b.el("#suppressions-reason")
+        .await
+        .select_by_value("complaint")
+        .await
+        .unwrap();
+    b.wait_path("the filter in the URL", |p| p.contains("reason=complaint"))
+        .await;
+    b.wait_text("main", "No suppressed addresses").await;
+    b.goto("/recipients/suppressions").await;
+    b.wait_text("#suppressions-table", "Gone@Example.com").await;
+
+    // Removing asks first.
+    b.click("#suppressions-table .button-ghost-danger").await;
+    b.click("#suppressions-table .confirm-yes").await;
+    b.wait_text("main", "No suppressed addresses").await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM suppressions WHERE owner_id = '{}'",
+            user.id
+        )),
+        0
+    );
+    b.close().await;
+}

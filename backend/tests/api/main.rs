@@ -28,6 +28,7 @@ mod roles;
 mod scale;
 mod shutdown;
 mod stats;
+mod suppressions;
 mod throttle;
 mod time_and_control;
 mod unsubscribe;

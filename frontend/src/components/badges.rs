@@ -60,10 +60,11 @@ pub fn EnabledBadge(props: &EnabledProps) -> Html {
 pub fn AttemptStatus(props: &StatusProps) -> Html {
     let i18n = use_i18n();
     let t = i18n.t();
-    let (class, label) = if props.status == "success" {
-        ("badge-success", t.attempt_success)
-    } else {
-        ("badge-failure", t.attempt_failure)
+    let (class, label) = match props.status.as_str() {
+        "success" => ("badge-success", t.attempt_success),
+        // Not sent: the address is on the suppression list.
+        "skipped" => ("badge-skipped", t.attempt_skipped),
+        _ => ("badge-failure", t.attempt_failure),
     };
     html! { <span class={classes!("badge", class)}>{ label }</span> }
 }

@@ -13,5 +13,6 @@ pub mod register;
 pub mod reset_password;
 pub mod roles;
 pub mod stats;
+pub mod suppressions;
 pub mod users;
 pub mod verify_email;

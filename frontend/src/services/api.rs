@@ -548,6 +548,38 @@ pub async fn export_clients() -> Result<String, ApiError> {
         .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
+// --- Suppressions -----------------------------------------------------------------------------
+
+pub async fn suppressions(
+    query: &herald_api_types::SuppressionListQuery,
+) -> Result<Page<herald_api_types::Suppression>, ApiError> {
+    get(&format!("/api/v1/suppressions{}", query_string(query))).await
+}
+
+pub async fn add_suppression(
+    body: &herald_api_types::SuppressionInput,
+) -> Result<herald_api_types::Suppression, ApiError> {
+    send_json(Method::POST, "/api/v1/suppressions", body).await
+}
+
+pub async fn delete_suppression(id: Uuid) -> Result<(), ApiError> {
+    delete(&format!("/api/v1/suppressions/{id}")).await
+}
+
+pub async fn import_suppressions(
+    csv: String,
+) -> Result<herald_api_types::SuppressionImportReport, ApiError> {
+    decode(send_authed(Method::POST, "/api/v1/suppressions/import", Body::Csv(csv)).await?).await
+}
+
+pub async fn export_suppressions() -> Result<String, ApiError> {
+    send_authed(Method::GET, "/api/v1/suppressions/export", Body::None)
+        .await?
+        .text()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
 // --- Messages ---------------------------------------------------------------------------------
 
 pub async fn messages(query: &MessageListQuery) -> Result<Page<Message>, ApiError> {

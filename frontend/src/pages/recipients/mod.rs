@@ -313,6 +313,9 @@ pub fn Recipients() -> Html {
                         disabled={*exporting} id="export-csv">
                         { if *exporting { t.recipients_exporting } else { t.recipients_export } }
                     </button>
+                    <Link<Route> to={Route::Suppressions} classes="button button-secondary suppressions-link">
+                        { t.suppressions_link }
+                    </Link<Route>>
                 </div>
             </div>
             <div class="toolbar" role="search">
