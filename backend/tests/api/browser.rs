@@ -1401,6 +1401,7 @@ async fn an_admins_menu_fits_one_line_on_a_laptop_and_pages_fit_a_phone_in_both_
         for path in [
             "/mailings/new",
             "/recipients",
+            "/recipients/suppressions",
             "/messages",
             "/stats",
             "/profile",
