@@ -45,6 +45,9 @@ pub struct MailSettings {
     pub heartbeat: Duration,
     /// Cap on subject + text + HTML of one rendered email (TEMPLATE_MAX_OUTPUT_BYTES).
     pub template_max_output: usize,
+    /// BOUNCE_DOMAIN: when set, every mailing email's envelope sender (its Return-Path)
+    /// is `bounces+TOKEN@BOUNCE_DOMAIN` (VERP), naming its delivery; else MAIL_FROM.
+    pub bounce_domain: Option<String>,
 }
 
 /// Missed heartbeats after which an instance's leases are taken back.
@@ -191,6 +194,20 @@ impl Settings {
                 heartbeat: secs(&get, "INSTANCE_HEARTBEAT_SECS", 5)?
                     .max(Duration::from_millis(100)),
                 template_max_output: number(&get, "TEMPLATE_MAX_OUTPUT_BYTES", 4 * 1024 * 1024)?,
+                bounce_domain: match get("BOUNCE_DOMAIN").map(|d| d.trim().to_ascii_lowercase()) {
+                    None => None,
+                    Some(d) if d.is_empty() => None,
+                    Some(d) => {
+                        // Checked as the domain of an address, the only way it is used.
+                        if format!("bounces@{d}").parse::<lettre::Address>().is_err() {
+                            return Err(ConfigError::Invalid {
+                                name: "BOUNCE_DOMAIN",
+                                message: "must be a domain name such as bounces.example.org".into(),
+                            });
+                        }
+                        Some(d)
+                    }
+                },
             },
             scheduler_interval: secs(&get, "SCHEDULER_INTERVAL_SECS", 30)?,
             static_dir: get("STATIC_DIR")
@@ -269,6 +286,15 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Settings::from_lookup(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn a_bounce_domain_must_be_a_domain() {
+        assert_eq!(settings(&[]).unwrap().mail.bounce_domain, None);
+        let s = settings(&[("BOUNCE_DOMAIN", " Bounces.Example.org ")]).unwrap();
+        assert_eq!(s.mail.bounce_domain.as_deref(), Some("bounces.example.org"));
+        assert!(settings(&[("BOUNCE_DOMAIN", "not a domain")]).is_err());
+        assert!(settings(&[("BOUNCE_DOMAIN", "x@example.org")]).is_err());
     }
 
     #[test]

@@ -764,6 +764,7 @@ pub async fn send_test(state: &AppState, caller: &AuthUser, id: Uuid) -> Result<
             full_name: "",
             // `/u/test` is a page saying the email was a test (nobody to unsubscribe).
             unsubscribe_token: "test",
+            return_path: None,
         };
         crate::delivery::compose::compose_as(&template, &from, &public_url, &to, (&name, &email))
             .map_err(|e| MailingError::Conflict(e.to_string()))

@@ -25,6 +25,8 @@ pub struct Recipient<'a> {
     pub email: &'a str,
     pub full_name: &'a str,
     pub unsubscribe_token: &'a str,
+    /// The envelope sender for bounces (VERP), when BOUNCE_DOMAIN is set.
+    pub return_path: Option<String>,
 }
 
 pub fn unsubscribe_url(public_url: &str, token: &str) -> String {
@@ -83,8 +85,15 @@ pub fn compose_as(
             None => format!("{html}{footer}"),
         }
     });
-    let mut message = mail::build_message(from, mailbox, &rendered.subject, text, html)
-        .map_err(|e| ComposeError::Build(e.to_string()))?;
+    let return_path = match &to.return_path {
+        Some(rp) => Some(rp.parse().map_err(|e: lettre::address::AddressError| {
+            ComposeError::Build(format!("return path {rp:?}: {e}"))
+        })?),
+        None => None,
+    };
+    let mut message =
+        mail::build_message_returning_to(from, mailbox, &rendered.subject, text, html, return_path)
+            .map_err(|e| ComposeError::Build(e.to_string()))?;
     let headers = message.headers_mut();
     headers.insert_raw(HeaderValue::new(
         HeaderName::new_from_ascii_str("Message-ID"),
@@ -120,6 +129,7 @@ mod tests {
             email: "ann@example.com",
             full_name: "Ann",
             unsubscribe_token: "tok",
+            return_path: None,
         };
         let raw = String::from_utf8(
             compose(&t, &from, "https://h.example", &to)
@@ -142,6 +152,7 @@ mod tests {
             email: "not an address",
             full_name: "",
             unsubscribe_token: "t",
+            return_path: None,
         };
         assert!(matches!(
             compose(&t, &from, "http://x", &to),

@@ -99,6 +99,8 @@ pub struct Dispatcher {
     flushed: tokio::sync::Notify,
     /// Whether the runs being sent are still `running` (see [`Self::run_hold`]).
     gate: tokio::sync::Mutex<HashMap<Uuid, RunGate>>,
+    /// VERP return paths, when BOUNCE_DOMAIN is set.
+    verp: Option<crate::domain::verp::Verp>,
 }
 
 /// How stale the dispatcher's knowledge of a run's state may be: a pause, a cancel or a
@@ -135,6 +137,10 @@ fn lease_size(batch_size: usize, rate_per_sec: u32) -> i64 {
 impl Dispatcher {
     pub fn new(state: AppState, instance: String) -> Arc<Self> {
         let mail = &state.settings.mail;
+        let verp = mail
+            .bounce_domain
+            .as_deref()
+            .map(|d| crate::domain::verp::Verp::new(d, state.settings.jwt_secret_bytes()));
         Arc::new(Dispatcher {
             breaker: Arc::new(CircuitBreaker::new(
                 mail.breaker_threshold,
@@ -150,6 +156,7 @@ impl Dispatcher {
             unrecorded: Mutex::new(std::collections::VecDeque::new()),
             flushed: tokio::sync::Notify::new(),
             gate: tokio::sync::Mutex::new(HashMap::new()),
+            verp,
         })
     }
 
@@ -419,6 +426,7 @@ impl Dispatcher {
             email: &d.email,
             full_name: &d.full_name,
             unsubscribe_token: token,
+            return_path: self.verp.as_ref().map(|v| v.address(d.id)),
         };
         let message = match compose::compose(
             template,

@@ -11,6 +11,7 @@ pub mod schedule;
 pub mod sorting;
 pub mod suppression_csv;
 pub mod template;
+pub mod verp;
 pub mod window;
 pub mod zone;
 

@@ -207,10 +207,29 @@ pub fn build_message(
     text: String,
     html: Option<String>,
 ) -> Result<Message, lettre::error::Error> {
-    let builder = Message::builder()
+    build_message_returning_to(from, to, subject, text, html, None)
+}
+
+/// [`build_message`] with another envelope sender (`MAIL FROM`, which becomes the
+/// Return-Path bounces go to): the VERP address of a mailing's delivery.
+pub fn build_message_returning_to(
+    from: &Mailbox,
+    to: Mailbox,
+    subject: &str,
+    text: String,
+    html: Option<String>,
+    return_path: Option<lettre::Address>,
+) -> Result<Message, lettre::error::Error> {
+    let mut builder = Message::builder()
         .from(safe_mailbox(from.clone()))
-        .to(safe_mailbox(to))
         .subject(header_text(subject));
+    if let Some(sender) = return_path {
+        builder = builder.envelope(lettre::address::Envelope::new(
+            Some(sender),
+            vec![to.email.clone()],
+        )?);
+    }
+    let builder = builder.to(safe_mailbox(to));
     match html {
         Some(html) => builder.multipart(MultiPart::alternative_plain_html(text, html)),
         None => builder.singlepart(

@@ -1612,7 +1612,8 @@ async fn an_owner_keeps_a_suppression_list_in_the_browser() {
     b.click("#suppression-add-title ~ form button[type='submit']")
         .await;
     b.wait_text("#suppression-added", "Gone@Example.com").await;
-    b.wait_text("#suppressions-table", "asked us by phone").await;
+    b.wait_text("#suppressions-table", "asked us by phone")
+        .await;
     b.wait_text("#suppressions-table", "Added by hand").await;
     // Twice is refused, saying why.
     b.fill("#suppression-email", "gone@example.com").await;

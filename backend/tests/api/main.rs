@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod clients;
 mod crash;
+mod deliverability;
 mod delivery;
 mod disabling;
 mod errors;
