@@ -1517,3 +1517,96 @@ async fn pages_left_open_notice_a_scheduled_run_that_starts() {
     b.wait_text(&row, "✓ 1").await;
     b.close().await;
 }
+
+// --- Issue 14, webapp-rest ------------------------------------------------------------------
+
+#[tokio::test]
+async fn an_admin_invites_a_user_who_sets_a_password_and_signs_in_with_the_address_filled_in() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let admin = app.user_with_role("admin").await;
+    let b = Browser::open(&app, &tools, "invite").await;
+    sign_in(&b, &admin.email, &admin.password).await;
+    b.click("nav a[href='/admin/users']").await;
+    b.el("#users-table").await;
+    b.click("#invite summary").await;
+    b.fill("#invite-email", "ivy@example").await;
+    b.fill("#invite-name", "Ivy Invited").await;
+    b.select_label("#invite-role", "Manager").await;
+    b.enter("#invite-name").await;
+    // A bad address is named next to its field, in a sentence.
+    b.wait_text("#invite-email-error", "").await;
+    b.fill("#invite-email", "ivy@example.com").await;
+    b.enter("#invite-name").await;
+    b.wait_text("#invite-sent", "ivy@example.com").await;
+    b.wait_text("#users-table", "ivy@example.com").await;
+    b.shot("01-invited").await;
+    // The same address again: the server's email_taken, in words.
+    b.fill("#invite-email", "IVY@example.com").await;
+    b.fill("#invite-name", "Ivy Again").await;
+    b.enter("#invite-name").await;
+    b.wait_text("#invite .notice-error", "already").await;
+
+    // A phone fits the form.
+    b.c().set_window_size(390, 844).await.unwrap();
+    let over = overflow_px(&b).await;
+    assert!(
+        over <= 0,
+        "the users page with the invitation form is {over} px too wide"
+    );
+    b.c().set_window_size(1280, 900).await.unwrap();
+    b.click("#sign-out").await;
+    b.wait_path("sign-in page", |p| p.starts_with("/login") || p == "/")
+        .await;
+
+    // The invitee opens the emailed link, in Russian.
+    let link = app
+        .smtp
+        .emails_to("ivy@example.com")
+        .iter()
+        .rev()
+        .find_map(|e| {
+            e.find_link(&format!(
+                "{}/accept-invite?token=",
+                crate::helpers::PUBLIC_URL
+            ))
+        })
+        .expect("an invitation email with its link");
+    let path = link
+        .trim_start_matches(crate::helpers::PUBLIC_URL)
+        .to_owned();
+    b.goto(&path).await;
+    b.click("#lang-ru").await;
+    b.wait_text("h1", "Добро пожаловать").await;
+    b.wait_text("#accept-address", "ivy@example.com").await;
+    b.fill("#password", "ivyinvited").await;
+    b.fill("#password_repeat", "ivyinvited").await;
+    b.enter("#password_repeat").await;
+    b.wait_text("#password-error", "").await;
+    b.shot("02-accept-weak-ru").await;
+    b.fill("#password", "a-brand-new-passphrase-7").await;
+    b.fill("#password_repeat", "a-brand-new-passphrase-7").await;
+    b.enter("#password_repeat").await;
+    b.wait_text("#accept-done", "Пароль задан").await;
+    b.click("#accept-sign-in a").await;
+    b.wait_path("/login", |p| p.starts_with("/login")).await;
+    let filled = b
+        .js("return document.querySelector('#email').value;", vec![])
+        .await;
+    assert_eq!(filled, json!("ivy@example.com"));
+    b.fill("#password", "a-brand-new-passphrase-7").await;
+    b.enter("#password").await;
+    b.wait_path("/mailings", |p| p == "/mailings").await;
+    // A manager: the users page is in the menu.
+    b.el("nav a[href='/admin/users']").await;
+    b.shot("03-invitee-signed-in").await;
+    // The link was single-use.
+    b.click("#sign-out").await;
+    b.goto(&path).await;
+    b.fill("#password", "another-fine-passphrase-8").await;
+    b.fill("#password_repeat", "another-fine-passphrase-8")
+        .await;
+    b.enter("#password_repeat").await;
+    b.wait_text(".notice-error", "уже использована").await;
+    b.close().await;
+}

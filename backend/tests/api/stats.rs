@@ -67,6 +67,10 @@ async fn stats_count_the_callers_own_mailings_attempts_and_unique_recipients() {
             attempts_success: 4,
             attempts_failure: 2,
             messages_delivered: 4,
+            // ann and bob got it; cid's latest (and only) outcome is a failure.
+            recipients_delivered: 2,
+            recipients_failed: 1,
+            delivery_rate: Some(2.0 / 3.0),
         }
     );
     assert_eq!(
@@ -254,6 +258,10 @@ async fn mailing_figures_are_visible_to_the_owner_and_supervisors_only() {
             attempts_success: 2,
             attempts_failure: 1,
             messages_delivered: 2,
+            // a failed, then got it: delivered.
+            recipients_delivered: 2,
+            recipients_failed: 0,
+            delivery_rate: Some(1.0),
         }
     );
     assert_problem(

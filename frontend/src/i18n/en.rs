@@ -430,4 +430,20 @@ pub static TEXTS: Texts = Texts {
     not_found_title: "Page not found",
     not_found_text: "There is nothing at this address.",
     back_home: "Back to the home page",
+
+    // --- issue 14, webapp-rest ----------------------------------------------------------
+    invite_open: "Invite user",
+    invite_title: "Invite a user",
+    invite_lead: "They get an email with a link to choose their password; the link works once.",
+    invite_submit: "Send the invitation",
+    invite_sent: |email| format!("The invitation is on its way to {email}."),
+    accept_title: "Welcome to Herald",
+    accept_lead: "You were invited. Choose a password to finish setting up your account.",
+    accept_submit: "Set my password",
+    accept_done: "Your password is set. Sign in with it now.",
+    accept_bad_token: "This invitation link is unknown, already used or expired. Ask whoever invited you for a new one.",
+    stats_scope_user: "Figures of one user",
+    stat_recipients_delivered: "People delivered to",
+    stat_recipients_failed: "People not reached",
+    stat_delivery_rate: "Delivery rate",
 };

@@ -65,6 +65,24 @@ pub fn number(lang: Lang, n: i64) -> String {
     Number::from(n as f64).to_locale_string(lang.code()).into()
 }
 
+/// A share from 0 to 1 as a percentage with at most one decimal: `97.5%` / `97,5 %`.
+pub fn percent(lang: Lang, share: f64) -> String {
+    let locales = js_sys::Array::of1(&JsValue::from_str(lang.code()));
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"style".into(), &"percent".into());
+    let _ = Reflect::set(
+        &options,
+        &"maximumFractionDigits".into(),
+        &JsValue::from_f64(1.0),
+    );
+    js_sys::Intl::NumberFormat::new(&locales, &options)
+        .format()
+        .call1(&JsValue::NULL, &JsValue::from_f64(share))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| format!("{:.1}%", share * 100.0))
+}
+
 /// The browser's IANA time zone, e.g. `Europe/Moscow` (empty if it cannot tell).
 pub fn time_zone() -> String {
     let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &Object::new());

@@ -562,6 +562,23 @@ pub struct Texts {
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub back_home: &'static str,
+
+    // --- issue 14, webapp-rest: invitations, people in statistics, sorting, "Saved",
+    //     error codes, words (kept together to ease merging) -----------------------------
+    pub invite_open: &'static str,
+    pub invite_title: &'static str,
+    pub invite_lead: &'static str,
+    pub invite_submit: &'static str,
+    pub invite_sent: fn(&str) -> String,
+    pub accept_title: &'static str,
+    pub accept_lead: &'static str,
+    pub accept_submit: &'static str,
+    pub accept_done: &'static str,
+    pub accept_bad_token: &'static str,
+    pub stats_scope_user: &'static str,
+    pub stat_recipients_delivered: &'static str,
+    pub stat_recipients_failed: &'static str,
+    pub stat_delivery_rate: &'static str,
 }
 
 #[cfg(test)]

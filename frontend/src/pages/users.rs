@@ -14,6 +14,7 @@ use crate::components::form::{on_input_value, on_value};
 use crate::components::pagination::Pagination;
 use crate::hooks::{use_debounced, use_load, Load};
 use crate::i18n::{format, use_i18n};
+use crate::pages::invite::InviteForm;
 use crate::services::api::{self, ApiError};
 use crate::session::use_session;
 
@@ -329,6 +330,9 @@ pub fn Users() -> Html {
                 None => html! {},
             } }
             if let Load::Failed(e) = roles.state() { <ApiErrorNotice error={e.clone()} /> }
+            if may_assign && !role_names.is_empty() {
+                <InviteForm roles={role_names.clone()} on_invited={list.reload_callback()} />
+            }
             { body }
         </div>
     }

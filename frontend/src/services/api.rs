@@ -814,3 +814,21 @@ pub async fn upload_post_image(id: Uuid, file: &web_sys::File) -> Result<Post, A
 pub async fn home() -> Result<HomePage, ApiError> {
     decode(send_public(Method::GET, "/api/v1/home", Body::None).await?).await
 }
+
+// --- Invitations (issue 14) ------------------------------------------------------------------
+
+/// `POST /users/invite` (roles.manage): 201 with the new, unconfirmed account.
+pub async fn invite_user(body: &herald_api_types::InviteRequest) -> Result<User, ApiError> {
+    send_json(Method::POST, "/api/v1/users/invite", body).await
+}
+
+/// `POST /auth/accept-invite`: sets the invitee's password with the emailed token.
+pub async fn accept_invite(body: &herald_api_types::AcceptInviteRequest) -> Result<(), ApiError> {
+    send_public(
+        Method::POST,
+        "/api/v1/auth/accept-invite",
+        Body::json(body)?,
+    )
+    .await
+    .map(drop)
+}
