@@ -29,7 +29,7 @@ use uuid::Uuid;
 
 use herald_api_types as api;
 
-use crate::helpers::{spawn_app_with, TestApp, PASSWORD};
+use crate::helpers::{eventually, spawn_app_with, TestApp, PASSWORD};
 
 /// How long a page may take to show what a step waits for.
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -1608,5 +1608,171 @@ async fn an_admin_invites_a_user_who_sets_a_password_and_signs_in_with_the_addre
         .await;
     b.enter("#password_repeat").await;
     b.wait_text(".notice-error", "уже использована").await;
+    b.close().await;
+}
+
+/// The texts of the first cell of each row of a table.
+async fn first_cells(b: &Browser, table: &str) -> Vec<String> {
+    let v = b
+        .js(
+            "return [...document.querySelectorAll(arguments[0] + ' tbody tr td:first-child a')] \
+               .map(a => a.textContent.trim());",
+            vec![json!(table)],
+        )
+        .await;
+    serde_json::from_value(v).unwrap()
+}
+
+#[tokio::test]
+async fn lists_sort_by_their_headers_in_the_url_and_edits_say_saved_and_errors_name_what_is_in_the_way(
+) {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let (user, _clients, first) = app.user_with_audience(1).await;
+    let beta = app.create_message(&user, "Beta news").await;
+    let alpha = app.create_message(&user, "Alpha news").await;
+    let mut mailings = Vec::new();
+    for (name, message) in [("Zulu weekly", first.id), ("Alpha daily", beta.id)] {
+        mailings.push(
+            app.create_mailing(
+                &user,
+                json!({"name": name, "message_id": message, "all_clients": true,
+                       "start_at": crate::helpers::ahead(86_400), "periodicity": "weekly"}),
+            )
+            .await,
+        );
+    }
+
+    let b = Browser::open(&app, &tools, "lists").await;
+    sign_in(&b, &user.email, &user.password).await;
+    // Mailings: newest first, then by name either way, kept in the URL across a reload.
+    b.wait_count("#mailings-table tbody tr", 2).await;
+    assert_eq!(
+        first_cells(&b, "#mailings-table").await,
+        ["Alpha daily", "Zulu weekly"]
+    );
+    b.click("#sort-name").await;
+    b.wait_path("sorted by name", |p| {
+        p.contains("sort=name") && p.contains("order=asc")
+    })
+    .await;
+    b.el("#mailings-table th[aria-sort='ascending'] #sort-name")
+        .await;
+    b.click("#sort-name").await;
+    b.wait_path("by name, descending", |p| p.contains("order=desc"))
+        .await;
+    b.wait_text("#mailings-table tbody tr:first-child", "Zulu weekly")
+        .await;
+    b.c().refresh().await.unwrap();
+    b.wait_text("#mailings-table tbody tr:first-child", "Zulu weekly")
+        .await;
+    b.el("#mailings-table th[aria-sort='descending'] #sort-name")
+        .await;
+    b.click("#sort-created_at").await;
+    b.wait_path("by creation", |p| p.contains("sort=created_at"))
+        .await;
+    b.wait_text("#mailings-table tbody tr:first-child", "Zulu weekly")
+        .await;
+
+    // Messages: by subject.
+    b.click("nav a[href='/messages']").await;
+    b.wait_count("#messages-table tbody tr", 3).await;
+    b.click("#sort-subject").await;
+    b.wait_path("by subject", |p| p.contains("sort=subject"))
+        .await;
+    b.wait_text("#messages-table tbody tr:first-child", "Alpha news")
+        .await;
+    b.shot("01-messages-sorted").await;
+
+    // An edit that leaves the page says so on the next one, in a live region.
+    b.goto(&format!("/messages/{}", alpha.id)).await;
+    b.fill("#subject", "Alpha news, revised").await;
+    b.enter("#subject").await;
+    b.wait_path("/messages", |p| {
+        p.starts_with("/messages") && !p.contains(&alpha.id.to_string())
+    })
+    .await;
+    b.wait_text("#flash[role='status']", "The message is saved.")
+        .await;
+    // ...and only there.
+    b.click("nav a[href='/mailings']").await;
+    b.wait_count("#mailings-table tbody tr", 2).await;
+    assert_eq!(b.text("#flash").await, "");
+
+    // Deleting a message a mailing uses: the error names and links the mailing.
+    b.click("nav a[href='/messages']").await;
+    let row = format!(
+        "#messages-table tbody tr:has(a[href='/messages/{}'])",
+        beta.id
+    );
+    b.click(&format!("{row} .button-ghost-danger")).await;
+    b.click(&format!("{row} .confirm-yes")).await;
+    b.wait_text(".notice-error", "the mailings below use it")
+        .await;
+    b.wait_text(".notice-error .used-by a", "Alpha daily").await;
+    b.shot("02-message-in-use").await;
+    b.click(".notice-error .used-by a").await;
+    b.wait_path("the mailing", |p| {
+        p == format!("/mailings/{}", mailings[1].id)
+    })
+    .await;
+
+    // In Russian: the server's conflict by its code, not its English words.
+    b.click("#lang-ru").await;
+    b.click("#action-retry").await;
+    b.click(".action-bar .confirm-yes").await;
+    b.wait_text(".notice-error", "Нет получателей с временной ошибкой")
+        .await;
+    b.shot("03-retry-refused-ru").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn the_boot_text_and_the_delivery_log_follow_the_readers_language() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let (user, clients, message) = app.user_with_audience(1).await;
+    app.smtp
+        .push_faults([crate::smtp_server::Fault::RejectRcpt {
+            code: 451,
+            text: "4.3.0 try later".into(),
+        }]);
+    let b = Browser::open(&app, &tools, "words-ru").await;
+    sign_in(&b, &user.email, &user.password).await;
+    let mailing = app
+        .create_mailing(
+            &user,
+            json!({"name": "Greylisted", "message_id": message.id, "client_ids": [clients[0].id],
+                   "start_at": crate::helpers::ago(60), "periodicity": "once"}),
+        )
+        .await;
+    eventually("a failed try", Duration::from_secs(30), || async {
+        let n = app.count(&format!(
+            "SELECT count(*) FROM attempts WHERE mailing_id = '{}' AND status = 'failure'",
+            mailing.id
+        ));
+        (n > 0).then_some(())
+    })
+    .await;
+    b.click("#lang-ru").await;
+    b.goto(&format!("/mailings/{}", mailing.id)).await;
+    // A retry note of Herald's own is said in Russian; the server's reply stays as it was.
+    b.wait_text("#attempts-table", "попытка 1 из").await;
+    b.wait_text("#attempts-table", "4.3.0 try later").await;
+    b.shot("01-delivery-log-ru").await;
+
+    // The boot text, before the app starts: both languages in the page, and the loader
+    // keeps the reader's (the stored choice, else the browser's language).
+    let html = app.get("/", None).await.text().await.unwrap();
+    assert!(html.contains("Loading Herald") && html.contains("Загрузка Herald"));
+    let boot = html
+        .split("src=\"")
+        .find_map(|s| {
+            s.strip_prefix("/boot")
+                .map(|rest| format!("/boot{}", &rest[..rest.find('"').unwrap()]))
+        })
+        .expect("index.html loads the boot script");
+    let boot_js = app.get(&boot, None).await.text().await.unwrap();
+    assert!(boot_js.contains("herald.lang") && boot_js.contains("Загрузка Herald"));
     b.close().await;
 }

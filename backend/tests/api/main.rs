@@ -33,3 +33,4 @@ mod stats_people;
 mod throttle;
 mod unsubscribe;
 mod users;
+mod words;

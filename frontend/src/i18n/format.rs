@@ -19,7 +19,9 @@ fn options(pairs: &[(&str, &str)]) -> JsValue {
     object.into()
 }
 
-/// `23 нояб. 2026 г., 16:33` / `Nov 23, 2026, 4:33 PM`, in the browser's time zone.
+/// `23 нояб. 2026 г., 16:33` / `Nov 23, 2026, 4:33 PM`, in the browser's time zone: the
+/// one format of every date-time in a table (mailings, messages, runs, the delivery log,
+/// users, posts), so columns read alike everywhere.
 pub fn datetime(lang: Lang, t: &DateTime<Utc>) -> String {
     js_date(t)
         .to_locale_string(
@@ -29,7 +31,7 @@ pub fn datetime(lang: Lang, t: &DateTime<Utc>) -> String {
         .into()
 }
 
-/// Like [`datetime`], with seconds (for delivery logs).
+/// Like [`datetime`], with seconds: only as a tooltip beside it (the delivery log).
 pub fn datetime_precise(lang: Lang, t: &DateTime<Utc>) -> String {
     js_date(t)
         .to_locale_string(

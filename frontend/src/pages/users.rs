@@ -260,7 +260,7 @@ pub fn Users() -> Html {
                                 { " " }<span class="badge badge-created" title={t.user_unverified}>{ "✉?" }</span>
                             }
                         </td>
-                        <td data-label={t.col_joined} class="nowrap">{ format::date(lang, &u.created_at) }</td>
+                        <td data-label={t.col_joined} class="nowrap">{ format::datetime(lang, &u.created_at) }</td>
                         <td class="cell-actions">
                             // Only a holder of roles.manage may block one (the API says so too).
                             if may_block && !is_me
