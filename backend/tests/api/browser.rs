@@ -1776,3 +1776,61 @@ async fn the_boot_text_and_the_delivery_log_follow_the_readers_language() {
     assert!(boot_js.contains("herald.lang") && boot_js.contains("Загрузка Herald"));
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_manager_picks_one_user_on_the_statistics_page_and_sees_people_beside_attempts() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let manager = app.user_with_role("manager").await;
+    let ann = app.signed_up_user().await;
+    let mailing = crate::fixtures::seed_mailing(&app, ann.id, "finished");
+    // Three people: two delivered (one after a failure), one failed for good.
+    crate::fixtures::seed_attempts(
+        &app,
+        ann.id,
+        mailing,
+        &[
+            ("x@example.com", "failure"),
+            ("y@example.com", "success"),
+            ("z@example.com", "failure"),
+        ],
+        "now() - interval '1 hour'",
+    );
+    crate::fixtures::seed_attempts(
+        &app,
+        ann.id,
+        mailing,
+        &[("x@example.com", "success")],
+        "now()",
+    );
+
+    let b = Browser::open(&app, &tools, "stats-people").await;
+    sign_in(&b, &manager.email, &manager.password).await;
+    b.click("nav a[href='/stats']").await;
+    b.wait_text("#stat-recipients-delivered", "0").await;
+    b.wait_text("#stat-delivery-rate", "—").await;
+    // One user's figures: people beside attempts.
+    b.el(&format!("#stats-scope option[value='{}']", ann.id))
+        .await;
+    b.el("#stats-scope")
+        .await
+        .select_by_value(&ann.id.to_string())
+        .await
+        .unwrap();
+    b.wait_text("#stat-attempts-failure", "2").await;
+    b.wait_text("#stat-recipients-delivered", "2").await;
+    b.wait_text("#stat-recipients-failed", "1").await;
+    b.wait_text("#stat-delivery-rate", "66.7%").await;
+    b.shot("01-one-user").await;
+    b.click("#lang-ru").await;
+    b.wait_text("#stat-delivery-rate", "66,7").await;
+    b.wait_text("#stats-figures", "Получили письмо").await;
+    b.c().set_window_size(390, 844).await.unwrap();
+    let over = overflow_px(&b).await;
+    assert!(
+        over <= 0,
+        "the statistics page is {over} px too wide on a phone"
+    );
+    b.shot("02-one-user-ru-phone").await;
+    b.close().await;
+}
