@@ -46,9 +46,10 @@ pub async fn set_blocked(
     block: bool,
 ) -> Result<(User, Role), ApiError> {
     if target == caller.id {
-        return Err(ApiError::Conflict(
-            "you cannot block or unblock your own account".into(),
-        ));
+        return Err(
+            ApiError::Conflict("you cannot block or unblock your own account".into())
+                .with_code("own_account"),
+        );
     }
     let actor = caller.id;
     let actor_is_admin = caller.has(Permission::RolesManage);
@@ -96,7 +97,9 @@ pub async fn set_role(
     role_name: String,
 ) -> Result<(User, Role), ApiError> {
     if target == caller.id {
-        return Err(ApiError::Conflict("you cannot change your own role".into()));
+        return Err(
+            ApiError::Conflict("you cannot change your own role".into()).with_code("own_account")
+        );
     }
     let actor = caller.id;
     db::run_blocking(&state.db, move |conn| {
@@ -152,6 +155,7 @@ fn name_taken(e: DieselError) -> ApiError {
     match e {
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
             ApiError::Conflict("a role with this name already exists".into())
+                .with_code("role_name_taken")
         }
         other => other.into(),
     }
@@ -194,7 +198,8 @@ fn editable(conn: &mut PgConnection, id: Uuid) -> Result<Role, ApiError> {
         return Err(ApiError::Conflict(format!(
             "the built-in role {} cannot be changed or deleted",
             role.name
-        )));
+        ))
+        .with_code("role_builtin"));
     }
     Ok(role)
 }
@@ -241,7 +246,8 @@ pub async fn delete_role(state: &AppState, caller: &AuthUser, id: Uuid) -> Resul
                 return Err(ApiError::Conflict(format!(
                     "the role {} is assigned to {users} user(s); move them to another role first",
                     role.name
-                )));
+                ))
+                .with_code("role_in_use"));
             }
             db::roles::delete_custom(conn, id)?;
             audit::record(

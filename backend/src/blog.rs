@@ -53,10 +53,14 @@ pub async fn set_image(state: &AppState, id: Uuid, data: Vec<u8>) -> Result<Post
     if data.len() > MAX_IMAGE_BYTES {
         return Err(ApiError::PayloadTooLarge(format!(
             "images are limited to {MAX_IMAGE_BYTES} bytes"
-        )));
+        ))
+        .with_code("image_too_large"));
     }
     let kind = ImageKind::sniff(&data).ok_or_else(|| {
-        ApiError::UnsupportedMediaType("the file is not a PNG, JPEG, WebP or GIF image".into())
+        ApiError::UnsupportedMediaType(
+            "the file is not an image Herald accepts: use a PNG, JPEG, WebP or GIF image".into(),
+        )
+        .with_code("unsupported_image")
     })?;
     let media_dir = state.settings.media_dir.clone();
     let dir = media_dir.join(IMAGE_SUBDIR);

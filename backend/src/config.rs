@@ -96,6 +96,8 @@ pub struct Settings {
     pub refresh_token_ttl: Duration,
     pub verification_token_ttl: Duration,
     pub reset_token_ttl: Duration,
+    /// Lifetime of an invitation link (`INVITE_TOKEN_TTL_SECS`, default 7 days).
+    pub invite_token_ttl: Duration,
     pub mail: MailSettings,
     pub scheduler_interval: Duration,
     pub static_dir: PathBuf,
@@ -178,6 +180,7 @@ impl Settings {
             refresh_token_ttl: secs(&get, "REFRESH_TOKEN_TTL_SECS", 30 * 24 * 3600)?,
             verification_token_ttl: secs(&get, "VERIFICATION_TOKEN_TTL_SECS", 48 * 3600)?,
             reset_token_ttl: secs(&get, "RESET_TOKEN_TTL_SECS", 3600)?,
+            invite_token_ttl: secs(&get, "INVITE_TOKEN_TTL_SECS", 7 * 24 * 3600)?,
             mail: MailSettings {
                 transport,
                 from: get("MAIL_FROM").unwrap_or_else(|| "Herald <no-reply@localhost>".into()),

@@ -185,6 +185,9 @@ pub enum ApiError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A 409 naming what stands in the way (`used_by` in the answer).
+    #[error("conflict: {0}")]
+    InUse(String, Vec<herald_api_types::UsedBy>),
     #[error("validation failed")]
     Validation(FieldErrors),
     #[error("payload too large")]
@@ -233,7 +236,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => "Unauthorized",
             ApiError::Forbidden(_) => "Forbidden",
             ApiError::NotFound => "Not found",
-            ApiError::Conflict(_) => "Conflict",
+            ApiError::Conflict(_) | ApiError::InUse(..) => "Conflict",
             ApiError::Validation(_) => "Validation failed",
             ApiError::PayloadTooLarge(_) => "Payload too large",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
@@ -250,6 +253,7 @@ impl ApiError {
             | ApiError::Unauthorized(d)
             | ApiError::Forbidden(d)
             | ApiError::Conflict(d)
+            | ApiError::InUse(d, _)
             | ApiError::PayloadTooLarge(d)
             | ApiError::UnsupportedMediaType(d) => Some(d.clone()),
             ApiError::NotFound => {
@@ -276,6 +280,10 @@ impl ApiError {
             errors: self.field_errors().map(FieldErrors::messages),
             code: Some(self.code()),
             error_codes: self.field_errors().map(FieldErrors::codes),
+            used_by: match self.plain() {
+                ApiError::InUse(_, rows) => Some(rows.clone()),
+                _ => None,
+            },
         }
     }
 
@@ -328,7 +336,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::InUse(..) => StatusCode::CONFLICT,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -366,11 +374,17 @@ impl From<DbError> for ApiError {
                     ApiError::Conflict(conflict_detail(info.constraint_name(), "already exists"));
                 match info.constraint_name() {
                     Some("users_email_key") => conflict.with_code("email_taken"),
+                    Some("clients_owner_email_key") => conflict.with_code("recipient_exists"),
                     _ => conflict,
                 }
             }
             DbError::Query(E::DatabaseError(K::ForeignKeyViolation, info)) => {
-                ApiError::Conflict(conflict_detail(info.constraint_name(), "is still in use"))
+                let conflict =
+                    ApiError::Conflict(conflict_detail(info.constraint_name(), "is still in use"));
+                match info.constraint_name() {
+                    Some("mailings_message_id_fkey") => conflict.with_code("message_in_use"),
+                    _ => conflict,
+                }
             }
             // PostgreSQL text cannot hold U+0000 (the only byte a Rust string can carry that
             // it refuses): the caller's input, wherever it came from (body, query, CSV).
@@ -510,6 +524,7 @@ pub fn problem_for_bare_errors<B: actix_web::body::MessageBody + 'static>(
                 errors: None,
                 code: Some(code_for_status(status).into()),
                 error_codes: None,
+                used_by: None,
             };
             let (req, old) = res.into_parts();
             let mut new = HttpResponse::build(status);
@@ -544,10 +559,32 @@ impl From<crate::mailings::MailingError> for ApiError {
             M::Invalid(fields) => ApiError::Validation(fields),
             M::NotFound => ApiError::NotFound,
             M::Forbidden(why) => ApiError::Forbidden(why),
-            M::Conflict(why) => ApiError::Conflict(why),
+            M::Conflict(why) => {
+                let code = mailing_conflict_code(&why);
+                ApiError::Conflict(why).with_code(code)
+            }
             M::RunOver(_) => ApiError::Conflict(e.to_string()).with_code("run_over"),
             M::Db(db) => db.into(),
         }
+    }
+}
+
+/// The `code` of a mailing's 409, from its detail. (The mailing workflows name their
+/// conflicts in words; codes are given here rather than there while the run controls
+/// change those workflows. Every detail they write is listed; the test below checks.)
+fn mailing_conflict_code(detail: &str) -> &'static str {
+    match detail {
+        "the mailing is disabled" => "mailing_disabled",
+        "the mailing is finished" => "mailing_finished",
+        "the owner is blocked" => "owner_blocked",
+        "no recipient's last delivery failed" => "nothing_to_retry",
+        d if d.starts_with("no recipient's last delivery failed temporarily") => {
+            "no_temporary_failures"
+        }
+        d if d.starts_with("the message's ") && d.contains(" does not compile") => {
+            "template_invalid"
+        }
+        _ => "conflict",
     }
 }
 
@@ -580,6 +617,25 @@ mod tests {
         assert_eq!(codes["email"], vec![INVALID]);
         for (field, messages) in &errors {
             assert_eq!(messages.len(), codes[field].len(), "{field}");
+        }
+    }
+
+    #[test]
+    fn mailing_conflicts_have_codes() {
+        for (detail, code) in [
+            ("the mailing is disabled", "mailing_disabled"),
+            ("the mailing is finished", "mailing_finished"),
+            ("the owner is blocked", "owner_blocked"),
+            ("no recipient's last delivery failed", "nothing_to_retry"),
+            (
+                "no recipient's last delivery failed temporarily (permanent failures are retried only with include_permanent=true)",
+                "no_temporary_failures",
+            ),
+            ("something else", "conflict"),
+        ] {
+            let e: ApiError = crate::mailings::MailingError::Conflict(detail.into()).into();
+            assert_eq!(e.code(), code, "{detail}");
+            assert_eq!(e.status_code(), StatusCode::CONFLICT);
         }
     }
 

@@ -9,6 +9,7 @@ use crate::i18n::I18nProvider;
 use crate::pages::{
     blog::{post::BlogPost, Blog},
     home::Home,
+    invite::AcceptInvite,
     login::Login,
     mailings::{detail::MailingDetail, editor::MailingEditor, Mailings},
     messages::{editor::MessageEditor, Messages},
@@ -41,6 +42,8 @@ pub enum Route {
     VerifyEmail,
     #[at("/reset-password")]
     ResetPassword,
+    #[at("/accept-invite")]
+    AcceptInvite,
     #[at("/profile")]
     Profile,
 
@@ -104,6 +107,7 @@ fn switch(route: Route) -> Html {
         Route::Register => html! { <Register /> },
         Route::VerifyEmail => html! { <VerifyEmail /> },
         Route::ResetPassword => html! { <ResetPassword /> },
+        Route::AcceptInvite => html! { <AcceptInvite /> },
         Route::Profile => private(html! { <Profile /> }),
 
         Route::Recipients => private(html! { <Recipients /> }),

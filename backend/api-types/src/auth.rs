@@ -91,6 +91,16 @@ pub struct PasswordResetConfirm {
     pub password: String,
 }
 
+/// Accepting an invitation: the token from the emailed link and the password to set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AcceptInviteRequest {
+    /// The token from the invitation link.
+    pub token: String,
+    /// The password to set (same policy as at sign-up).
+    pub password: String,
+}
+
 /// A Herald account as its owner and managers see it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -28,6 +28,22 @@ pub struct Problem {
     /// order; e.g. `length`, `control_character`, `weak_password`); present on 422 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_codes: Option<BTreeMap<String, Vec<String>>>,
+    /// What stands in the way of a 409, by id and name, so clients can link to it (e.g.
+    /// `message_in_use`: the mailings that use the message, at most 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_by: Option<Vec<UsedBy>>,
+}
+
+/// A row named in a problem (see [`Problem::used_by`]).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UsedBy {
+    /// What kind of row: `mailing`.
+    pub kind: String,
+    /// Its id.
+    pub id: uuid::Uuid,
+    /// Its name.
+    pub name: String,
 }
 
 /// One page of a list.

@@ -25,6 +25,18 @@ pub struct Stats {
     /// at most once, so this equals `attempts_success` except after a crash in the middle
     /// of a send, when the same email may have been delivered twice (and is counted twice).
     pub messages_delivered: i64,
+    /// People, not tries: distinct addresses (case-insensitive) whose latest final
+    /// outcome is a delivery (a failure that is still being retried is not final).
+    #[serde(default)]
+    pub recipients_delivered: i64,
+    /// Distinct addresses whose latest final outcome is a failure (retries given up, or
+    /// refused for good).
+    #[serde(default)]
+    pub recipients_failed: i64,
+    /// `recipients_delivered / (recipients_delivered + recipients_failed)`, from 0 to 1;
+    /// null when both are 0.
+    #[serde(default)]
+    pub delivery_rate: Option<f64>,
 }
 
 /// Whose figures to read.
@@ -92,4 +104,35 @@ pub struct MailingStats {
     pub attempts_failure: i64,
     /// Emails handed over successfully (one per successful attempt).
     pub messages_delivered: i64,
+    /// People, not tries: distinct addresses of this mailing (case-insensitive) whose latest final
+    /// outcome is a delivery (a failure that is still being retried is not final).
+    #[serde(default)]
+    pub recipients_delivered: i64,
+    /// Distinct addresses of this mailing whose latest final outcome is a failure (retries given up, or
+    /// refused for good).
+    #[serde(default)]
+    pub recipients_failed: i64,
+    /// `recipients_delivered / (recipients_delivered + recipients_failed)`, from 0 to 1;
+    /// null when both are 0.
+    #[serde(default)]
+    pub delivery_rate: Option<f64>,
+}
+
+/// `delivered / (delivered + failed)`, or `None` when both are 0.
+pub fn delivery_rate(delivered: i64, failed: i64) -> Option<f64> {
+    let all = delivered + failed;
+    (all > 0).then(|| delivered as f64 / all as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_delivery_rate_is_a_share_and_null_without_outcomes() {
+        assert_eq!(delivery_rate(0, 0), None);
+        assert_eq!(delivery_rate(3, 1), Some(0.75));
+        assert_eq!(delivery_rate(0, 5), Some(0.0));
+        assert_eq!(delivery_rate(5, 0), Some(1.0));
+    }
 }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+use validator::Validate;
 
 /// Filters of the user list.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -23,6 +24,33 @@ pub struct UserListQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetRoleRequest {
     /// Name of an existing role, e.g. `manager`.
+    pub role: String,
+}
+
+/// Invite someone: an account with this role is created, unconfirmed and without a
+/// usable password, and an email with a single-use link to `/accept-invite?token=…` is
+/// sent to the address.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InviteRequest {
+    /// The invitee's email address (409 `email_taken` if an account already has it).
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
+    pub email: String,
+    /// The invitee's display name.
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+        )
+    )]
+    pub full_name: String,
+    /// Name of an existing role, e.g. `user` or `manager` (422 if there is none).
     pub role: String,
 }
 
@@ -75,7 +103,7 @@ pub struct AuditEntry {
     pub actor_id: Option<Uuid>,
     /// The actor's email at the time of reading (null if deleted).
     pub actor_email: Option<String>,
-    /// What was done: `user.block`, `user.unblock`, `user.role`, `role.create`,
+    /// What was done: `user.block`, `user.unblock`, `user.role`, `user.invite`, `role.create`,
     /// `role.update`, `role.delete`.
     pub action: String,
     /// The user acted upon, if any.

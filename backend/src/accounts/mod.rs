@@ -6,8 +6,10 @@
 //! limits are in [`login`]; the per-address limit on account emails in [`emails`].
 
 mod emails;
+mod invites;
 mod login;
 
+pub use invites::{accept_invite, invite};
 pub use login::login;
 
 use chrono::Utc;

@@ -118,6 +118,18 @@ pub fn delete(conn: &mut PgConnection, owner: Uuid, id: Uuid) -> QueryResult<()>
     }
 }
 
+/// The mailings that use a message (id and name, oldest first, at most `limit`): what
+/// stands in the way of deleting it.
+pub fn used_by(conn: &mut PgConnection, id: Uuid, limit: i64) -> QueryResult<Vec<(Uuid, String)>> {
+    use super::schema::mailings;
+    mailings::table
+        .filter(mailings::message_id.eq(id))
+        .order((mailings::created_at, mailings::id))
+        .limit(limit)
+        .select((mailings::id, mailings::name))
+        .load(conn)
+}
+
 /// The owner of a row, if it exists (for the 403-versus-404 decision).
 pub fn owner_of(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Uuid>> {
     messages::table

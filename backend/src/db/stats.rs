@@ -6,7 +6,13 @@
 //!   (index-only, one count per status);
 //! - unique recipients: `mailing_reach`, one row per (mailing, address) reached, kept
 //!   by a trigger on `attempts`, so the distinct count runs over recipients, not attempts;
-//! - the daily series: the same two indexes, one range count per day and status.
+//! - the daily series: the same two indexes, one range count per day and status;
+//! - recipients delivered / failed (each address's latest final outcome):
+//!   `owner_recipient_outcomes`, one row per (owner, address), kept by a trigger on
+//!   `attempts` (`recipient_outcomes` likewise per mailing). An owner's figure counts
+//!   that owner's addresses (index-only on `(owner_id, status)`); everyone's takes the
+//!   latest row per address over `(email_key, at DESC) INCLUDE (status)`, so it reads
+//!   one index entry per (owner, address) pair.
 //!
 //! The SQL text differs between one owner and everyone (`WHERE owner_id = $1` or
 //! nothing), rather than `$1 IS NULL OR owner_id = $1`, so each shape gets its own plan.
@@ -39,6 +45,10 @@ pub struct Summary {
     pub attempts_success: i64,
     #[diesel(sql_type = BigInt)]
     pub attempts_failure: i64,
+    #[diesel(sql_type = BigInt)]
+    pub recipients_delivered: i64,
+    #[diesel(sql_type = BigInt)]
+    pub recipients_failed: i64,
 }
 
 const SUMMARY_OWNER: &str = "\
@@ -46,7 +56,11 @@ SELECT m.total AS mailings_total, m.active AS mailings_active, m.finished AS mai
        (SELECT count(*) FROM (SELECT DISTINCT email_key FROM mailing_reach WHERE owner_id = $1) d) \
            AS unique_recipients, \
        (SELECT count(*) FROM attempts WHERE owner_id = $1 AND status = 'success') AS attempts_success, \
-       (SELECT count(*) FROM attempts WHERE owner_id = $1 AND status = 'failure') AS attempts_failure \
+       (SELECT count(*) FROM attempts WHERE owner_id = $1 AND status = 'failure') AS attempts_failure, \
+       (SELECT count(*) FROM owner_recipient_outcomes WHERE owner_id = $1 AND status = 'success') \
+           AS recipients_delivered, \
+       (SELECT count(*) FROM owner_recipient_outcomes WHERE owner_id = $1 AND status = 'failure') \
+           AS recipients_failed \
 FROM (SELECT count(*) AS total, \
              count(*) FILTER (WHERE status = 'running') AS active, \
              count(*) FILTER (WHERE status = 'finished') AS finished \
@@ -56,8 +70,13 @@ const SUMMARY_ALL: &str = "\
 SELECT m.total AS mailings_total, m.active AS mailings_active, m.finished AS mailings_finished, \
        (SELECT count(*) FROM (SELECT DISTINCT email_key FROM mailing_reach) d) AS unique_recipients, \
        (SELECT count(*) FROM attempts WHERE status = 'success') AS attempts_success, \
-       (SELECT count(*) FROM attempts WHERE status = 'failure') AS attempts_failure \
-FROM (SELECT count(*) AS total, \
+       (SELECT count(*) FROM attempts WHERE status = 'failure') AS attempts_failure, \
+       l.delivered AS recipients_delivered, l.failed AS recipients_failed \
+FROM (SELECT count(*) FILTER (WHERE status = 'success') AS delivered, \
+             count(*) FILTER (WHERE status = 'failure') AS failed \
+      FROM (SELECT DISTINCT ON (email_key) status FROM owner_recipient_outcomes \
+            ORDER BY email_key, at DESC) latest) l, \
+ (SELECT count(*) AS total, \
              count(*) FILTER (WHERE status = 'running') AS active, \
              count(*) FILTER (WHERE status = 'finished') AS finished \
       FROM mailings) m";
@@ -155,6 +174,10 @@ pub struct MailingFigures {
     pub attempts_success: i64,
     #[diesel(sql_type = BigInt)]
     pub attempts_failure: i64,
+    #[diesel(sql_type = BigInt)]
+    pub recipients_delivered: i64,
+    #[diesel(sql_type = BigInt)]
+    pub recipients_failed: i64,
 }
 
 /// Figures of one mailing (which the caller has already been allowed to see).
@@ -163,7 +186,11 @@ pub fn mailing(conn: &mut PgConnection, mailing_id: Uuid) -> QueryResult<Mailing
         "SELECT (SELECT count(*) FROM runs WHERE mailing_id = $1) AS runs, \
                 (SELECT count(*) FROM mailing_reach WHERE mailing_id = $1) AS unique_recipients, \
                 count(*) FILTER (WHERE status = 'success') AS attempts_success, \
-                count(*) FILTER (WHERE status = 'failure') AS attempts_failure \
+                count(*) FILTER (WHERE status = 'failure') AS attempts_failure, \
+                (SELECT count(*) FROM recipient_outcomes WHERE mailing_id = $1 AND status = 'success') \
+                    AS recipients_delivered, \
+                (SELECT count(*) FROM recipient_outcomes WHERE mailing_id = $1 AND status = 'failure') \
+                    AS recipients_failed \
          FROM attempts WHERE mailing_id = $1",
     )
     .bind::<SqlUuid, _>(mailing_id)

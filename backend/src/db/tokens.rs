@@ -12,6 +12,9 @@ pub enum TokenKind {
     VerifyEmail,
     PasswordReset,
     Refresh,
+    /// An administrator's invitation: accepting it sets the password and confirms the
+    /// address.
+    Invite,
 }
 
 impl TokenKind {
@@ -20,6 +23,7 @@ impl TokenKind {
             TokenKind::VerifyEmail => "verify_email",
             TokenKind::PasswordReset => "password_reset",
             TokenKind::Refresh => "refresh",
+            TokenKind::Invite => "invite",
         }
     }
 }

@@ -18,6 +18,9 @@ const DISABLED_TXT: &str = "Hello {{ name }},\n\nA manager disabled your mailing
 const DISABLED_HTML: &str = "<p>Hello {{ name }},</p><p>A manager disabled your mailing <strong>{{ subject }}</strong>. It will not be sent, by schedule or by hand, until it is enabled again.</p>{% if reason %}<p>Reason: {{ reason }}</p>{% endif %}<p><a href=\"{{ link }}\">See the mailing</a></p>";
 const RESET_HTML: &str = "<p>Hello {{ name }},</p><p>Someone asked to reset your Herald password.</p><p><a href=\"{{ link }}\">Choose a new password</a></p><p>The link works once and expires in {{ minutes }} minutes. If it was not you, ignore this email; your password stays as it is.</p>";
 
+const INVITE_TXT: &str = "Hello {{ name }},\n\n{{ inviter }} invited you to Herald. To choose your password and sign in, open:\n\n{{ link }}\n\nThe link works once and expires in {{ days }} days. If you do not know why you got this, ignore this email.\n";
+const INVITE_HTML: &str = "<p>Hello {{ name }},</p><p>{{ inviter }} invited you to Herald.</p><p><a href=\"{{ link }}\">Choose my password</a></p><p>The link works once and expires in {{ days }} days. If you do not know why you got this, ignore this email.</p>";
+
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
@@ -29,6 +32,8 @@ fn env() -> &'static Environment<'static> {
             ("reset.html", RESET_HTML),
             ("disabled.txt", DISABLED_TXT),
             ("disabled.html", DISABLED_HTML),
+            ("invite.txt", INVITE_TXT),
+            ("invite.html", INVITE_HTML),
         ] {
             env.add_template(name, src)
                 .expect("built-in templates parse");
@@ -64,6 +69,22 @@ pub fn password_reset(name: &str, link: &str, ttl: std::time::Duration) -> Rende
         subject: "Reset your Herald password".into(),
         text: render("reset.txt", ctx.clone()),
         html: render("reset.html", ctx),
+    }
+}
+
+/// To someone an administrator invited (`inviter` is the administrator's name or address).
+pub fn invitation(
+    name: &str,
+    inviter: &str,
+    link: &str,
+    ttl: std::time::Duration,
+) -> RenderedEmail {
+    let days = (ttl.as_secs() / 86_400).max(1);
+    let ctx = context! { name => name, inviter => inviter, link => link, days => days };
+    RenderedEmail {
+        subject: "You are invited to Herald".into(),
+        text: render("invite.txt", ctx.clone()),
+        html: render("invite.html", ctx),
     }
 }
 

@@ -61,7 +61,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(refresh)
         .service(logout)
         .service(password_reset)
-        .service(password_reset_confirm);
+        .service(password_reset_confirm)
+        .service(accept_invite);
 }
 
 /// Create an account; a verification link is emailed to the address.
@@ -174,5 +175,21 @@ async fn password_reset_confirm(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     accounts::confirm_password_reset(&state, body.token, body.password).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Accept an invitation: set the password with the token from the invitation link. The
+/// account is confirmed, with the role the administrator gave; then sign in as usual.
+#[utoipa::path(tag = "auth", request_body = api::AcceptInviteRequest, responses(
+    (status = 204),
+    (status = 400, description = "unknown, used or expired token (`invalid_token`)", body = api::Problem),
+    (status = 422, description = "weak password (`weak_password`)", body = api::Problem)))]
+#[post("/auth/accept-invite")]
+async fn accept_invite(
+    state: web::Data<AppState>,
+    body: web::Json<api::AcceptInviteRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    accounts::accept_invite(&state, body.token, body.password).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -163,10 +163,11 @@ async fn update_message(
     Ok(web::Json(api_message(m)))
 }
 
-/// Delete a message; 409 while a mailing uses it.
+/// Delete a message; 409 `message_in_use` while a mailing uses it, naming the mailings
+/// (in `detail`, and by id and name in `used_by`, at most 10).
 #[utoipa::path(tag = "messages", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Message id")),
     responses((status = 204), (status = 403, body = api::Problem), (status = 404, body = api::Problem),
-    (status = 409, description = "used by a mailing", body = api::Problem)))]
+    (status = 409, description = "used by a mailing (`message_in_use`, with `used_by`)", body = api::Problem)))]
 #[delete("/messages/{id}")]
 async fn delete_message(
     state: web::Data<AppState>,
@@ -179,8 +180,38 @@ async fn delete_message(
             db::messages::owner_of(conn, id)?,
             Permission::MessagesViewAll,
         )?;
+        let users = db::messages::used_by(conn, id, USED_BY_SHOWN)?;
+        if !users.is_empty() {
+            return Err(in_use(users));
+        }
         db::messages::delete(conn, caller.id, id).map_err(ApiError::from)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Mailings named in a `message_in_use` answer at most.
+const USED_BY_SHOWN: i64 = 10;
+
+/// The 409 of a message that mailings still use, naming them.
+fn in_use(mailings: Vec<(Uuid, String)>) -> ApiError {
+    let names: Vec<String> = mailings.iter().map(|(_, n)| format!("\"{n}\"")).collect();
+    let detail = match names.as_slice() {
+        [one] => {
+            format!("the message is used by the mailing {one}; delete or change that mailing first")
+        }
+        many => format!(
+            "the message is used by the mailings {}; delete or change them first",
+            many.join(", ")
+        ),
+    };
+    let used_by = mailings
+        .into_iter()
+        .map(|(id, name)| api::UsedBy {
+            kind: "mailing".into(),
+            id,
+            name,
+        })
+        .collect();
+    ApiError::InUse(detail, used_by).with_code("message_in_use")
 }

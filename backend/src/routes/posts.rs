@@ -366,6 +366,7 @@ async fn upload_image(
 
 fn too_large() -> ApiError {
     ApiError::PayloadTooLarge(format!("images are limited to {MAX_IMAGE_BYTES} bytes"))
+        .with_code("image_too_large")
 }
 
 /// The bytes of the form field `image`, refusing more than [`MAX_IMAGE_BYTES`].

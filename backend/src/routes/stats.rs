@@ -89,6 +89,9 @@ async fn stats(
                 attempts_success: s.attempts_success,
                 attempts_failure: s.attempts_failure,
                 messages_delivered: s.attempts_success,
+                recipients_delivered: s.recipients_delivered,
+                recipients_failed: s.recipients_failed,
+                delivery_rate: api::delivery_rate(s.recipients_delivered, s.recipients_failed),
             })
         })
         .await?;
@@ -177,6 +180,9 @@ async fn mailing_stats(
                     attempts_success: f.attempts_success,
                     attempts_failure: f.attempts_failure,
                     messages_delivered: f.attempts_success,
+                    recipients_delivered: f.recipients_delivered,
+                    recipients_failed: f.recipients_failed,
+                    delivery_rate: api::delivery_rate(f.recipients_delivered, f.recipients_failed),
                 })
             },
         )

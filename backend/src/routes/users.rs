@@ -1,12 +1,12 @@
 //! The user console: list accounts, block and unblock them, assign roles.
 
-use actix_web::{get, post, put, web};
+use actix_web::{get, post, put, web, HttpResponse};
 use herald_api_types as api;
 use uuid::Uuid;
 
 use super::paging;
 use crate::{
-    admin,
+    accounts, admin,
     auth::AuthUser,
     db::{self, users::UserFilter, PageRequest},
     domain::Permission,
@@ -19,7 +19,28 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_users)
         .service(block_user)
         .service(unblock_user)
-        .service(set_user_role);
+        .service(set_user_role)
+        .service(invite_user);
+}
+
+/// Invite someone (needs `roles.manage`): creates an unconfirmed account with the given
+/// role and emails a single-use link to `/accept-invite?token=…`, where the invitee
+/// chooses a password. Recorded in the audit log (`user.invite`). 409 `email_taken` when
+/// an account already has the address; 422 for a bad address, name or unknown role.
+#[utoipa::path(tag = "users", security(("bearer" = [])), request_body = api::InviteRequest,
+    responses((status = 201, body = api::User), (status = 401, body = api::Problem),
+    (status = 403, body = api::Problem),
+    (status = 409, description = "the address already has an account (`email_taken`)", body = api::Problem),
+    (status = 422, body = api::Problem)))]
+#[post("/users/invite")]
+async fn invite_user(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: web::Json<api::InviteRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::RolesManage)?;
+    let (user, role) = accounts::invite(&state, caller.id, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(api_user(&user, &role)))
 }
 
 /// Every account, newest first (needs `users.view`).

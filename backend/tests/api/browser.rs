@@ -29,7 +29,7 @@ use uuid::Uuid;
 
 use herald_api_types as api;
 
-use crate::helpers::{spawn_app_with, TestApp, PASSWORD};
+use crate::helpers::{eventually, spawn_app_with, TestApp, PASSWORD};
 
 /// How long a page may take to show what a step waits for.
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -1646,5 +1646,322 @@ async fn an_owner_keeps_a_suppression_list_in_the_browser() {
         )),
         0
     );
+    b.close().await;
+}
+
+// --- Issue 14, webapp-rest ------------------------------------------------------------------
+
+#[tokio::test]
+async fn an_admin_invites_a_user_who_sets_a_password_and_signs_in_with_the_address_filled_in() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let admin = app.user_with_role("admin").await;
+    let b = Browser::open(&app, &tools, "invite").await;
+    sign_in(&b, &admin.email, &admin.password).await;
+    b.click("nav a[href='/admin/users']").await;
+    b.el("#users-table").await;
+    b.click("#invite summary").await;
+    b.fill("#invite-email", "ivy@example").await;
+    b.fill("#invite-name", "Ivy Invited").await;
+    b.select_label("#invite-role", "Manager").await;
+    b.enter("#invite-name").await;
+    // A bad address is named next to its field, in a sentence.
+    b.wait_text("#invite-email-error", "").await;
+    b.fill("#invite-email", "ivy@example.com").await;
+    b.enter("#invite-name").await;
+    b.wait_text("#invite-sent", "ivy@example.com").await;
+    b.wait_text("#users-table", "ivy@example.com").await;
+    b.shot("01-invited").await;
+    // The same address again: the server's email_taken, in words.
+    b.fill("#invite-email", "IVY@example.com").await;
+    b.fill("#invite-name", "Ivy Again").await;
+    b.enter("#invite-name").await;
+    b.wait_text("#invite .notice-error", "already").await;
+
+    // A phone fits the form.
+    b.c().set_window_size(390, 844).await.unwrap();
+    let over = overflow_px(&b).await;
+    assert!(
+        over <= 0,
+        "the users page with the invitation form is {over} px too wide"
+    );
+    b.c().set_window_size(1280, 900).await.unwrap();
+    b.click("#sign-out").await;
+    b.wait_path("sign-in page", |p| p.starts_with("/login") || p == "/")
+        .await;
+
+    // The invitee opens the emailed link, in Russian.
+    let link = app
+        .smtp
+        .emails_to("ivy@example.com")
+        .iter()
+        .rev()
+        .find_map(|e| {
+            e.find_link(&format!(
+                "{}/accept-invite?token=",
+                crate::helpers::PUBLIC_URL
+            ))
+        })
+        .expect("an invitation email with its link");
+    let path = link
+        .trim_start_matches(crate::helpers::PUBLIC_URL)
+        .to_owned();
+    b.goto(&path).await;
+    b.click("#lang-ru").await;
+    b.wait_text("h1", "Добро пожаловать").await;
+    b.wait_text("#accept-address", "ivy@example.com").await;
+    b.fill("#password", "ivyinvited").await;
+    b.fill("#password_repeat", "ivyinvited").await;
+    b.enter("#password_repeat").await;
+    b.wait_text("#password-error", "").await;
+    b.shot("02-accept-weak-ru").await;
+    b.fill("#password", "a-brand-new-passphrase-7").await;
+    b.fill("#password_repeat", "a-brand-new-passphrase-7").await;
+    b.enter("#password_repeat").await;
+    b.wait_text("#accept-done", "Пароль задан").await;
+    b.click("#accept-sign-in a").await;
+    b.wait_path("/login", |p| p.starts_with("/login")).await;
+    let filled = b
+        .js("return document.querySelector('#email').value;", vec![])
+        .await;
+    assert_eq!(filled, json!("ivy@example.com"));
+    b.fill("#password", "a-brand-new-passphrase-7").await;
+    b.enter("#password").await;
+    b.wait_path("/mailings", |p| p == "/mailings").await;
+    // A manager: the users page is in the menu.
+    b.el("nav a[href='/admin/users']").await;
+    b.shot("03-invitee-signed-in").await;
+    // The link was single-use.
+    b.click("#sign-out").await;
+    b.goto(&path).await;
+    b.fill("#password", "another-fine-passphrase-8").await;
+    b.fill("#password_repeat", "another-fine-passphrase-8")
+        .await;
+    b.enter("#password_repeat").await;
+    b.wait_text(".notice-error", "уже использована").await;
+    b.close().await;
+}
+
+/// The texts of the first cell of each row of a table.
+async fn first_cells(b: &Browser, table: &str) -> Vec<String> {
+    let v = b
+        .js(
+            "return [...document.querySelectorAll(arguments[0] + ' tbody tr td:first-child a')] \
+               .map(a => a.textContent.trim());",
+            vec![json!(table)],
+        )
+        .await;
+    serde_json::from_value(v).unwrap()
+}
+
+#[tokio::test]
+async fn lists_sort_by_their_headers_in_the_url_and_edits_say_saved_and_errors_name_what_is_in_the_way(
+) {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let (user, _clients, first) = app.user_with_audience(1).await;
+    let beta = app.create_message(&user, "Beta news").await;
+    let alpha = app.create_message(&user, "Alpha news").await;
+    let mut mailings = Vec::new();
+    for (name, message) in [("Zulu weekly", first.id), ("Alpha daily", beta.id)] {
+        mailings.push(
+            app.create_mailing(
+                &user,
+                json!({"name": name, "message_id": message, "all_clients": true,
+                       "start_at": crate::helpers::ahead(86_400), "periodicity": "weekly"}),
+            )
+            .await,
+        );
+    }
+
+    let b = Browser::open(&app, &tools, "lists").await;
+    sign_in(&b, &user.email, &user.password).await;
+    // Mailings: newest first, then by name either way, kept in the URL across a reload.
+    b.wait_count("#mailings-table tbody tr", 2).await;
+    assert_eq!(
+        first_cells(&b, "#mailings-table").await,
+        ["Alpha daily", "Zulu weekly"]
+    );
+    b.click("#sort-name").await;
+    b.wait_path("sorted by name", |p| {
+        p.contains("sort=name") && p.contains("order=asc")
+    })
+    .await;
+    b.el("#mailings-table th[aria-sort='ascending'] #sort-name")
+        .await;
+    b.click("#sort-name").await;
+    b.wait_path("by name, descending", |p| p.contains("order=desc"))
+        .await;
+    b.wait_text("#mailings-table tbody tr:first-child", "Zulu weekly")
+        .await;
+    b.c().refresh().await.unwrap();
+    b.wait_text("#mailings-table tbody tr:first-child", "Zulu weekly")
+        .await;
+    b.el("#mailings-table th[aria-sort='descending'] #sort-name")
+        .await;
+    b.click("#sort-created_at").await;
+    b.wait_path("by creation", |p| p.contains("sort=created_at"))
+        .await;
+    b.wait_text("#mailings-table tbody tr:first-child", "Zulu weekly")
+        .await;
+
+    // Messages: by subject.
+    b.click("nav a[href='/messages']").await;
+    b.wait_count("#messages-table tbody tr", 3).await;
+    b.click("#sort-subject").await;
+    b.wait_path("by subject", |p| p.contains("sort=subject"))
+        .await;
+    b.wait_text("#messages-table tbody tr:first-child", "Alpha news")
+        .await;
+    b.shot("01-messages-sorted").await;
+
+    // An edit that leaves the page says so on the next one, in a live region.
+    b.goto(&format!("/messages/{}", alpha.id)).await;
+    b.fill("#subject", "Alpha news, revised").await;
+    b.enter("#subject").await;
+    b.wait_path("/messages", |p| {
+        p.starts_with("/messages") && !p.contains(&alpha.id.to_string())
+    })
+    .await;
+    b.wait_text("#flash[role='status']", "The message is saved.")
+        .await;
+    // ...and only there.
+    b.click("nav a[href='/mailings']").await;
+    b.wait_count("#mailings-table tbody tr", 2).await;
+    assert_eq!(b.text("#flash").await, "");
+
+    // Deleting a message a mailing uses: the error names and links the mailing.
+    b.click("nav a[href='/messages']").await;
+    let row = format!(
+        "#messages-table tbody tr:has(a[href='/messages/{}'])",
+        beta.id
+    );
+    b.click(&format!("{row} .button-ghost-danger")).await;
+    b.click(&format!("{row} .confirm-yes")).await;
+    b.wait_text(".notice-error", "the mailings below use it")
+        .await;
+    b.wait_text(".notice-error .used-by a", "Alpha daily").await;
+    b.shot("02-message-in-use").await;
+    b.click(".notice-error .used-by a").await;
+    b.wait_path("the mailing", |p| {
+        p == format!("/mailings/{}", mailings[1].id)
+    })
+    .await;
+
+    // In Russian: the server's conflict by its code, not its English words.
+    b.click("#lang-ru").await;
+    b.click("#action-retry").await;
+    b.click(".action-bar .confirm-yes").await;
+    b.wait_text(".notice-error", "Нет получателей с временной ошибкой")
+        .await;
+    b.shot("03-retry-refused-ru").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn the_boot_text_and_the_delivery_log_follow_the_readers_language() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let (user, clients, message) = app.user_with_audience(1).await;
+    app.smtp
+        .push_faults([crate::smtp_server::Fault::RejectRcpt {
+            code: 451,
+            text: "4.3.0 try later".into(),
+        }]);
+    let b = Browser::open(&app, &tools, "words-ru").await;
+    sign_in(&b, &user.email, &user.password).await;
+    let mailing = app
+        .create_mailing(
+            &user,
+            json!({"name": "Greylisted", "message_id": message.id, "client_ids": [clients[0].id],
+                   "start_at": crate::helpers::ago(60), "periodicity": "once"}),
+        )
+        .await;
+    eventually("a failed try", Duration::from_secs(30), || async {
+        let n = app.count(&format!(
+            "SELECT count(*) FROM attempts WHERE mailing_id = '{}' AND status = 'failure'",
+            mailing.id
+        ));
+        (n > 0).then_some(())
+    })
+    .await;
+    b.click("#lang-ru").await;
+    b.goto(&format!("/mailings/{}", mailing.id)).await;
+    // A retry note of Herald's own is said in Russian; the server's reply stays as it was.
+    b.wait_text("#attempts-table", "попытка 1 из").await;
+    b.wait_text("#attempts-table", "4.3.0 try later").await;
+    b.shot("01-delivery-log-ru").await;
+
+    // The boot text, before the app starts: both languages in the page, and the loader
+    // keeps the reader's (the stored choice, else the browser's language).
+    let html = app.get("/", None).await.text().await.unwrap();
+    assert!(html.contains("Loading Herald") && html.contains("Загрузка Herald"));
+    let boot = html
+        .split("src=\"")
+        .find_map(|s| {
+            s.strip_prefix("/boot")
+                .map(|rest| format!("/boot{}", &rest[..rest.find('"').unwrap()]))
+        })
+        .expect("index.html loads the boot script");
+    let boot_js = app.get(&boot, None).await.text().await.unwrap();
+    assert!(boot_js.contains("herald.lang") && boot_js.contains("Загрузка Herald"));
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_manager_picks_one_user_on_the_statistics_page_and_sees_people_beside_attempts() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let manager = app.user_with_role("manager").await;
+    let ann = app.signed_up_user().await;
+    let mailing = crate::fixtures::seed_mailing(&app, ann.id, "finished");
+    // Three people: two delivered (one after a failure), one failed for good.
+    crate::fixtures::seed_attempts(
+        &app,
+        ann.id,
+        mailing,
+        &[
+            ("x@example.com", "failure"),
+            ("y@example.com", "success"),
+            ("z@example.com", "failure"),
+        ],
+        "now() - interval '1 hour'",
+    );
+    crate::fixtures::seed_attempts(
+        &app,
+        ann.id,
+        mailing,
+        &[("x@example.com", "success")],
+        "now()",
+    );
+
+    let b = Browser::open(&app, &tools, "stats-people").await;
+    sign_in(&b, &manager.email, &manager.password).await;
+    b.click("nav a[href='/stats']").await;
+    b.wait_text("#stat-recipients-delivered", "0").await;
+    b.wait_text("#stat-delivery-rate", "—").await;
+    // One user's figures: people beside attempts.
+    b.el(&format!("#stats-scope option[value='{}']", ann.id))
+        .await;
+    b.el("#stats-scope")
+        .await
+        .select_by_value(&ann.id.to_string())
+        .await
+        .unwrap();
+    b.wait_text("#stat-attempts-failure", "2").await;
+    b.wait_text("#stat-recipients-delivered", "2").await;
+    b.wait_text("#stat-recipients-failed", "1").await;
+    b.wait_text("#stat-delivery-rate", "66.7%").await;
+    b.shot("01-one-user").await;
+    b.click("#lang-ru").await;
+    b.wait_text("#stat-delivery-rate", "66,7").await;
+    b.wait_text("#stats-figures", "Получили письмо").await;
+    b.c().set_window_size(390, 844).await.unwrap();
+    let over = overflow_px(&b).await;
+    assert!(
+        over <= 0,
+        "the statistics page is {over} px too wide on a phone"
+    );
+    b.shot("02-one-user-ru-phone").await;
     b.close().await;
 }

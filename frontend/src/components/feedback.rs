@@ -1,7 +1,9 @@
 //! Loading, empty, error and success states shared by every page.
 
 use yew::prelude::*;
+use yew_router::prelude::*;
 
+use crate::app::Route;
 use crate::i18n::use_i18n;
 use crate::services::api::ApiError;
 
@@ -30,6 +32,9 @@ pub fn Loading(props: &LoadingProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ErrorNoticeProps {
     pub message: AttrValue,
+    /// More inside the box, under the message (e.g. links to what is in the way).
+    #[prop_or_default]
+    pub children: Html,
     /// Shows a "Try again" button when set.
     #[prop_or_default]
     pub on_retry: Option<Callback<()>>,
@@ -49,6 +54,7 @@ pub fn ErrorNotice(props: &ErrorNoticeProps) -> Html {
     html! {
         <div class="notice notice-error" role="alert">
             <p>{ props.message.clone() }</p>
+            { props.children.clone() }
             { for retry }
         </div>
     }
@@ -61,12 +67,29 @@ pub struct ApiErrorNoticeProps {
     pub on_retry: Option<Callback<()>>,
 }
 
-/// An [`ApiError`] explained in the reader's language.
+/// An [`ApiError`] explained in the reader's language, with links to what stands in the
+/// way of a 409 when the server names it (`used_by`: the mailings using a message).
 #[component]
 pub fn ApiErrorNotice(props: &ApiErrorNoticeProps) -> Html {
     let i18n = use_i18n();
+    let t = i18n.t();
+    let used_by = props.error.used_by();
     html! {
-        <ErrorNotice message={props.error.message(i18n.t())} on_retry={props.on_retry.clone()} />
+        <ErrorNotice message={props.error.message(t)} on_retry={props.on_retry.clone()}>
+            if !used_by.is_empty() {
+                <ul class="used-by">
+                    { for used_by.iter().map(|u| {
+                        let link = match u.kind.as_str() {
+                            "mailing" => html! {
+                                <Link<Route> to={Route::MailingDetail { id: u.id }}>{ u.name.clone() }</Link<Route>>
+                            },
+                            _ => html! { u.name.clone() },
+                        };
+                        html! { <li>{ link }</li> }
+                    }) }
+                </ul>
+            }
+        </ErrorNotice>
     }
 }
 

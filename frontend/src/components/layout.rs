@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::components::flash::FlashRegion;
 use crate::components::nav::NavBar;
 use crate::i18n::use_i18n;
 
@@ -20,6 +21,7 @@ pub fn Layout(props: &LayoutProps) -> Html {
                 <NavBar />
             </header>
             <main class="site-main" id="main">
+                <FlashRegion />
                 { props.children.clone() }
             </main>
             <footer class="site-footer">

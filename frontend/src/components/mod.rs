@@ -3,6 +3,7 @@
 pub mod badges;
 pub mod confirm;
 pub mod feedback;
+pub mod flash;
 pub mod form;
 pub mod layout;
 pub mod nav;
@@ -10,3 +11,4 @@ pub mod owners;
 pub mod pagination;
 pub mod progress;
 pub mod run_state;
+pub mod sort;

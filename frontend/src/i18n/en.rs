@@ -493,4 +493,57 @@ pub static TEXTS: Texts = Texts {
     not_found_title: "Page not found",
     not_found_text: "There is nothing at this address.",
     back_home: "Back to the home page",
+
+    // --- issue 14, webapp-rest ----------------------------------------------------------
+    invite_open: "Invite user",
+    invite_title: "Invite a user",
+    invite_lead: "They get an email with a link to choose their password; the link works once.",
+    invite_submit: "Send the invitation",
+    invite_sent: |email| format!("The invitation is on its way to {email}."),
+    accept_title: "Welcome to Herald",
+    accept_lead: "You were invited. Choose a password to finish setting up your account.",
+    accept_submit: "Set my password",
+    accept_done: "Your password is set. Sign in with it now.",
+    accept_bad_token: "This invitation link is unknown, already used or expired. Ask whoever invited you for a new one.",
+    stats_scope_user: "Figures of one user",
+    stat_recipients_delivered: "People delivered to",
+    stat_recipients_failed: "People not reached",
+    stat_delivery_rate: "Delivery rate",
+    col_created: "Created",
+    saved_message: "The message is saved.",
+    saved_mailing: "The mailing is saved.",
+    saved_recipient: "The recipient is saved.",
+    flash_dismiss: "Dismiss",
+    code_email_taken: "This email address is already registered.",
+    code_invalid_credentials: "Wrong email or password.",
+    code_email_not_verified: "The email address is not confirmed yet.",
+    code_account_blocked: "The account is blocked.",
+    code_invalid_token: "The link is unknown, already used or expired.",
+    code_weak_password: "The password is too easy to guess.",
+    code_unknown_placeholder: "The message uses a placeholder that nothing fills.",
+    code_message_in_use: "The message cannot be deleted: the mailings below use it. Delete or change them first.",
+    code_recipient_exists: "A recipient with this email address is already in your list.",
+    code_unsupported_image: "This file is not an image Herald accepts. Choose a PNG, JPEG, WebP or GIF image.",
+    code_image_too_large: "The image is too large: at most 5 MB.",
+    code_mailing_disabled: "The mailing is disabled: enable it first.",
+    code_mailing_finished: "The mailing is finished.",
+    code_owner_blocked: "The owner of this mailing is blocked: nothing is sent until they are unblocked.",
+    code_nothing_to_retry: "No recipient's last delivery failed: there is nothing to retry.",
+    code_no_temporary_failures: "No recipient's last delivery failed temporarily. Failures the server refused for good are retried only when you tick \"include permanent failures\".",
+    code_template_invalid: "The message does not compile. Open it and correct it.",
+    code_own_account: "You cannot do this to your own account.",
+    code_role_name_taken: "A role with this name already exists.",
+    code_role_builtin: "Built-in roles cannot be changed or deleted.",
+    code_role_in_use: "The role is assigned to users: move them to another role first.",
+    code_unknown_role: "No role has this name.",
+    delivery_text: |_| None,
+    field_sentence: |m| {
+        // "must be …" / "is …" / "are …": the server describes the value; say "It …".
+        let sentence = if ["must ", "is ", "are ", "should "].iter().any(|p| m.starts_with(p)) {
+            format!("It {m}")
+        } else {
+            m.to_owned()
+        };
+        super::sentence(&sentence)
+    },
 };

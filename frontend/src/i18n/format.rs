@@ -19,7 +19,9 @@ fn options(pairs: &[(&str, &str)]) -> JsValue {
     object.into()
 }
 
-/// `23 нояб. 2026 г., 16:33` / `Nov 23, 2026, 4:33 PM`, in the browser's time zone.
+/// `23 нояб. 2026 г., 16:33` / `Nov 23, 2026, 4:33 PM`, in the browser's time zone: the
+/// one format of every date-time in a table (mailings, messages, runs, the delivery log,
+/// users, posts), so columns read alike everywhere.
 pub fn datetime(lang: Lang, t: &DateTime<Utc>) -> String {
     js_date(t)
         .to_locale_string(
@@ -29,7 +31,7 @@ pub fn datetime(lang: Lang, t: &DateTime<Utc>) -> String {
         .into()
 }
 
-/// Like [`datetime`], with seconds (for delivery logs).
+/// Like [`datetime`], with seconds: only as a tooltip beside it (the delivery log).
 pub fn datetime_precise(lang: Lang, t: &DateTime<Utc>) -> String {
     js_date(t)
         .to_locale_string(
@@ -63,6 +65,24 @@ pub fn day_month(lang: Lang, day: &chrono::NaiveDate) -> String {
 /// `1 234 567` / `1,234,567`.
 pub fn number(lang: Lang, n: i64) -> String {
     Number::from(n as f64).to_locale_string(lang.code()).into()
+}
+
+/// A share from 0 to 1 as a percentage with at most one decimal: `97.5%` / `97,5 %`.
+pub fn percent(lang: Lang, share: f64) -> String {
+    let locales = js_sys::Array::of1(&JsValue::from_str(lang.code()));
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"style".into(), &"percent".into());
+    let _ = Reflect::set(
+        &options,
+        &"maximumFractionDigits".into(),
+        &JsValue::from_f64(1.0),
+    );
+    js_sys::Intl::NumberFormat::new(&locales, &options)
+        .format()
+        .call1(&JsValue::NULL, &JsValue::from_f64(share))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| format!("{:.1}%", share * 100.0))
 }
 
 /// The browser's IANA time zone, e.g. `Europe/Moscow` (empty if it cannot tell).

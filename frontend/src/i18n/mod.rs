@@ -6,8 +6,10 @@
 //! ([`use_i18n`]) and in `localStorage` (`herald.lang`); without a stored choice the
 //! browser's language decides.
 
+pub mod delivery_log;
 mod en;
 pub mod format;
+pub mod problems;
 mod ru;
 
 use yew::prelude::*;
@@ -141,6 +143,21 @@ pub fn I18nProvider(props: &I18nProviderProps) -> Html {
 #[hook]
 pub fn use_i18n() -> I18n {
     use_context::<I18n>().expect("I18nProvider wraps the app")
+}
+
+/// `text` as a sentence: a capital first letter and a full stop (or `?`, `!`) at the end.
+pub fn sentence(text: &str) -> String {
+    let text = text.trim();
+    let mut chars = text.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let mut out: String = first.to_uppercase().collect();
+    out.push_str(chars.as_str());
+    if !out.ends_with(['.', '?', '!', '…']) {
+        out.push('.');
+    }
+    out
 }
 
 /// Russian plural forms: `one` for 1, 21, 31…; `few` for 2–4, 22–24…; `many` otherwise.
@@ -625,11 +642,78 @@ pub struct Texts {
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub back_home: &'static str,
+
+    // --- issue 14, webapp-rest: invitations, people in statistics, sorting, "Saved",
+    //     error codes, words (kept together to ease merging) -----------------------------
+    pub invite_open: &'static str,
+    pub invite_title: &'static str,
+    pub invite_lead: &'static str,
+    pub invite_submit: &'static str,
+    pub invite_sent: fn(&str) -> String,
+    pub accept_title: &'static str,
+    pub accept_lead: &'static str,
+    pub accept_submit: &'static str,
+    pub accept_done: &'static str,
+    pub accept_bad_token: &'static str,
+    pub stats_scope_user: &'static str,
+    pub stat_recipients_delivered: &'static str,
+    pub stat_recipients_failed: &'static str,
+    pub stat_delivery_rate: &'static str,
+    pub col_created: &'static str,
+    pub saved_message: &'static str,
+    pub saved_mailing: &'static str,
+    pub saved_recipient: &'static str,
+    pub flash_dismiss: &'static str,
+    pub code_email_taken: &'static str,
+    pub code_invalid_credentials: &'static str,
+    pub code_email_not_verified: &'static str,
+    pub code_account_blocked: &'static str,
+    pub code_invalid_token: &'static str,
+    pub code_weak_password: &'static str,
+    pub code_unknown_placeholder: &'static str,
+    pub code_message_in_use: &'static str,
+    pub code_recipient_exists: &'static str,
+    pub code_unsupported_image: &'static str,
+    pub code_image_too_large: &'static str,
+    pub code_mailing_disabled: &'static str,
+    pub code_mailing_finished: &'static str,
+    pub code_owner_blocked: &'static str,
+    pub code_nothing_to_retry: &'static str,
+    pub code_no_temporary_failures: &'static str,
+    pub code_template_invalid: &'static str,
+    pub code_own_account: &'static str,
+    pub code_role_name_taken: &'static str,
+    pub code_role_builtin: &'static str,
+    pub code_role_in_use: &'static str,
+    pub code_unknown_role: &'static str,
+    /// The delivery log's reasons (attempt replies) in this language; `None` keeps the
+    /// server's text.
+    pub delivery_text: fn(&str) -> Option<String>,
+    /// A field's message as a sentence (from the server's predicate, e.g. `must be 1 to
+    /// 200 characters`).
+    pub field_sentence: fn(&str) -> String,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_messages_become_sentences_in_both_languages() {
+        assert_eq!(
+            (Lang::En.texts().field_sentence)("must be 1 to 200 characters"),
+            "It must be 1 to 200 characters."
+        );
+        assert_eq!(
+            (Lang::En.texts().field_sentence)("is not a valid email address"),
+            "It is not a valid email address."
+        );
+        assert_eq!(
+            (Lang::Ru.texts().field_sentence)("от 1 до 200 символов"),
+            "От 1 до 200 символов."
+        );
+        assert_eq!(sentence("Done!"), "Done!");
+    }
 
     #[test]
     fn russian_plurals() {

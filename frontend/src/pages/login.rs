@@ -7,7 +7,7 @@ use yew_router::prelude::*;
 use crate::app::Route;
 use crate::components::feedback::{ErrorNotice, Notice};
 use crate::components::form::{on_submit, Field, Submit};
-use crate::i18n::{use_i18n, Texts};
+use crate::i18n::{problems::ProblemCode, use_i18n, Texts};
 use crate::services::api::{self, ApiError};
 use crate::session::{use_session, NextQuery, SessionState};
 
@@ -21,12 +21,10 @@ fn destination(next: Option<&str>) -> Route {
 
 /// What went wrong, in words for this page; `true` when a new verification link helps.
 fn explain(t: &Texts, e: &ApiError) -> (String, bool) {
-    match (e.status(), e.detail()) {
+    match (e.status(), e.code()) {
         (Some(401), _) => (t.login_wrong.to_owned(), false),
-        (Some(403), Some(d)) if d.contains("not confirmed") => {
-            (t.login_unverified.to_owned(), true)
-        }
-        (Some(403), Some(d)) if d.contains("blocked") => (t.login_blocked.to_owned(), false),
+        (_, Some(ProblemCode::EmailNotVerified)) => (t.login_unverified.to_owned(), true),
+        (_, Some(ProblemCode::AccountBlocked)) => (t.login_blocked.to_owned(), false),
         _ => (e.message(t), false),
     }
 }

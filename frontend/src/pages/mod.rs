@@ -2,6 +2,7 @@
 
 pub mod blog;
 pub mod home;
+pub mod invite;
 pub mod login;
 pub mod mailings;
 pub mod messages;

@@ -90,12 +90,8 @@ pub fn Register() -> Html {
     // A taken email (409) belongs under the email input.
     let field = |name: &str| {
         error.as_ref().and_then(|e| {
-            e.field(t, name).or_else(|| {
-                (name == "email" && e.status() == Some(409)).then(|| {
-                    let detail = e.detail().unwrap_or("this email is already registered");
-                    (t.server_text)(detail).unwrap_or_else(|| detail.to_owned())
-                })
-            })
+            e.field(t, name)
+                .or_else(|| (name == "email" && e.status() == Some(409)).then(|| e.message(t)))
         })
     };
     let general = error

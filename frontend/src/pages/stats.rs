@@ -11,6 +11,7 @@ use std::rc::Rc;
 use gloo_timers::callback::Interval;
 use herald_api_types::{
     DailyPoint, DailyStatsQuery, MailingListQuery, Run, Stats as Figures, StatsQuery, StatsScope,
+    UserListQuery,
 };
 use uuid::Uuid;
 use yew::prelude::*;
@@ -42,6 +43,41 @@ impl Reducible for Tick {
 
     fn reduce(self: Rc<Self>, (): ()) -> Rc<Self> {
         Rc::new(Tick(self.0.wrapping_add(1)))
+    }
+}
+
+/// Whose figures the page shows: the reader's, everyone's, or one user's (a manager with
+/// `stats.view_all` picks; the select's values are `own`, `all` and user ids).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Whose {
+    Own,
+    All,
+    User(Uuid),
+}
+
+impl Whose {
+    fn parse(value: &str) -> Whose {
+        match value {
+            "all" => Whose::All,
+            other => other.parse().map(Whose::User).unwrap_or(Whose::Own),
+        }
+    }
+
+    fn value(self) -> String {
+        match self {
+            Whose::Own => "own".into(),
+            Whose::All => "all".into(),
+            Whose::User(id) => id.to_string(),
+        }
+    }
+
+    /// `(scope, owner_id)` of the statistics queries.
+    fn query(self) -> (Option<StatsScope>, Option<Uuid>) {
+        match self {
+            Whose::Own => (Some(StatsScope::Own), None),
+            Whose::All => (Some(StatsScope::All), None),
+            Whose::User(id) => (None, Some(id)),
+        }
     }
 }
 
@@ -109,23 +145,37 @@ pub fn Stats() -> Html {
     let lang = i18n.lang;
     let session = use_session();
     let may_view_all = session.can("stats.view_all");
-    let scope = use_state(|| StatsScope::Own);
+    let scope = use_state(|| Whose::Own);
     let days = use_state(|| 30_i64);
+    // The accounts a manager may pick (the first 100, by email; needs users.view too).
+    let may_pick = may_view_all && session.can("users.view");
+    let me = session.user().map(|u| u.id);
+    let people = use_load(may_pick, |may| async move {
+        if !may {
+            return Ok(Vec::new());
+        }
+        let mut users = api::users(&UserListQuery {
+            per_page: Some(100),
+            ..Default::default()
+        })
+        .await?
+        .items;
+        users.sort_by(|a, b| a.email.cmp(&b.email));
+        Ok(users)
+    });
     // Bumped when a run ends: the figures, the chart and the running list load again.
     let version = use_state(|| 0_u32);
 
-    let stats = use_load((*scope, *version), |(scope, _)| async move {
-        api::stats(&StatsQuery {
-            scope: Some(scope),
-            owner_id: None,
-        })
-        .await
+    let stats = use_load((*scope, *version), |(whose, _)| async move {
+        let (scope, owner_id) = whose.query();
+        api::stats(&StatsQuery { scope, owner_id }).await
     });
-    let daily = use_load((*scope, *days, *version), |(scope, days, _)| async move {
+    let daily = use_load((*scope, *days, *version), |(whose, days, _)| async move {
+        let (scope, owner_id) = whose.query();
         api::daily_stats(&DailyStatsQuery {
             days: Some(days),
-            scope: Some(scope),
-            owner_id: None,
+            scope,
+            owner_id,
         })
         .await
     });
@@ -184,13 +234,7 @@ pub fn Stats() -> Html {
 
     let on_scope = {
         let scope = scope.clone();
-        on_value(Callback::from(move |v: String| {
-            scope.set(if v == "all" {
-                StatsScope::All
-            } else {
-                StatsScope::Own
-            })
-        }))
+        on_value(Callback::from(move |v: String| scope.set(Whose::parse(&v))))
     };
     let on_days = {
         let days = days.clone();
@@ -244,8 +288,18 @@ pub fn Stats() -> Html {
                     <div class="field field-inline">
                         <label for="stats-scope">{ t.stats_scope }</label>
                         <select id="stats-scope" onchange={on_scope}>
-                            <option value="own" selected={*scope == StatsScope::Own}>{ t.stats_scope_own }</option>
-                            <option value="all" selected={*scope == StatsScope::All}>{ t.stats_scope_all }</option>
+                            <option value="own" selected={*scope == Whose::Own}>{ t.stats_scope_own }</option>
+                            <option value="all" selected={*scope == Whose::All}>{ t.stats_scope_all }</option>
+                            if let Some(users) = people.data().filter(|u| !u.is_empty()) {
+                                <optgroup label={t.stats_scope_user}>
+                                    { for users.iter().filter(|u| Some(u.id) != me).map(|u| {
+                                        let value = Whose::User(u.id);
+                                        html! {
+                                            <option value={value.value()} selected={*scope == value}>{ u.email.clone() }</option>
+                                        }
+                                    }) }
+                                </optgroup>
+                            }
                         </select>
                     </div>
                 }
@@ -292,6 +346,14 @@ fn view_figures(lang: Lang, s: &Figures) -> Html {
             { stat("stat-mailings-active", t.stat_mailings_active, s.mailings_active) }
             { stat("stat-mailings-finished", t.stat_mailings_finished, s.mailings_finished) }
             { stat("stat-unique-recipients", t.stat_unique_recipients, s.unique_recipients) }
+            { stat("stat-recipients-delivered", t.stat_recipients_delivered, s.recipients_delivered) }
+            { stat("stat-recipients-failed", t.stat_recipients_failed, s.recipients_failed) }
+            <div class="stat">
+                <dt>{ t.stat_delivery_rate }</dt>
+                <dd id="stat-delivery-rate">
+                    { s.delivery_rate.map(|r| format::percent(lang, r)).unwrap_or_else(|| "—".into()) }
+                </dd>
+            </div>
             { stat("stat-attempts-success", t.stat_attempts_success, s.attempts_success) }
             { stat("stat-attempts-failure", t.stat_attempts_failure, s.attempts_failure) }
             { stat("stat-messages-delivered", t.stat_messages_delivered, s.messages_delivered) }

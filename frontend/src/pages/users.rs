@@ -14,6 +14,7 @@ use crate::components::form::{on_input_value, on_value};
 use crate::components::pagination::Pagination;
 use crate::hooks::{use_debounced, use_load, Load};
 use crate::i18n::{format, use_i18n};
+use crate::pages::invite::InviteForm;
 use crate::services::api::{self, ApiError};
 use crate::session::use_session;
 
@@ -259,7 +260,7 @@ pub fn Users() -> Html {
                                 { " " }<span class="badge badge-created" title={t.user_unverified}>{ "✉?" }</span>
                             }
                         </td>
-                        <td data-label={t.col_joined} class="nowrap">{ format::date(lang, &u.created_at) }</td>
+                        <td data-label={t.col_joined} class="nowrap">{ format::datetime(lang, &u.created_at) }</td>
                         <td class="cell-actions">
                             // Only a holder of roles.manage may block one (the API says so too).
                             if may_block && !is_me
@@ -329,6 +330,9 @@ pub fn Users() -> Html {
                 None => html! {},
             } }
             if let Load::Failed(e) = roles.state() { <ApiErrorNotice error={e.clone()} /> }
+            if may_assign && !role_names.is_empty() {
+                <InviteForm roles={role_names.clone()} on_invited={list.reload_callback()} />
+            }
             { body }
         </div>
     }

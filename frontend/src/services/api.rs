@@ -35,6 +35,7 @@ use serde::Serialize;
 use uuid::Uuid;
 use yew::Callback;
 
+use crate::i18n::problems::ProblemCode;
 use crate::i18n::Texts;
 
 // --- The address just signed up with -------------------------------------------------------
@@ -171,6 +172,22 @@ impl ApiError {
         }
     }
 
+    /// The problem's `code`, when the SPA has words for it.
+    pub fn code(&self) -> Option<ProblemCode> {
+        match self {
+            Self::Problem { problem, .. } => problem.code.as_deref().and_then(ProblemCode::parse),
+            _ => None,
+        }
+    }
+
+    /// What stands in the way of a 409 (`used_by`), e.g. the mailings using a message.
+    pub fn used_by(&self) -> &[herald_api_types::UsedBy] {
+        match self {
+            Self::Problem { problem, .. } => problem.used_by.as_deref().unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
     /// The messages for one field, joined and translated, for display under its input.
     pub fn field(&self, t: &Texts, name: &str) -> Option<String> {
         let Self::Problem { problem, .. } = self else {
@@ -180,15 +197,23 @@ impl ApiError {
         (!messages.is_empty()).then(|| {
             messages
                 .iter()
-                .map(|m| (t.server_text)(m).unwrap_or_else(|| m.clone()))
+                .map(|m| match (t.server_text)(m) {
+                    Some(translated) => crate::i18n::sentence(&translated),
+                    None => (t.field_sentence)(m),
+                })
                 .collect::<Vec<_>>()
-                .join("; ")
+                .join(" ")
         })
     }
 
     /// A sentence for the reader, in their language. Field errors are not repeated here:
-    /// forms show them next to their inputs.
+    /// forms show them next to their inputs. A problem whose `code` the SPA knows gets its
+    /// own words ([`ProblemCode::text`]); others the words of their status, followed by the
+    /// server's detail.
     pub fn message(&self, t: &Texts) -> String {
+        if let Some(code) = self.code().filter(|c| !c.is_generic()) {
+            return code.text(t).to_owned();
+        }
         let general = match self.status() {
             None => match self {
                 Self::Decode(_) => t.err_decode,
@@ -850,4 +875,22 @@ pub async fn upload_post_image(id: Uuid, file: &web_sys::File) -> Result<Post, A
 /// `GET /api/v1/home`.
 pub async fn home() -> Result<HomePage, ApiError> {
     decode(send_public(Method::GET, "/api/v1/home", Body::None).await?).await
+}
+
+// --- Invitations (issue 14) ------------------------------------------------------------------
+
+/// `POST /users/invite` (roles.manage): 201 with the new, unconfirmed account.
+pub async fn invite_user(body: &herald_api_types::InviteRequest) -> Result<User, ApiError> {
+    send_json(Method::POST, "/api/v1/users/invite", body).await
+}
+
+/// `POST /auth/accept-invite`: sets the invitee's password with the emailed token.
+pub async fn accept_invite(body: &herald_api_types::AcceptInviteRequest) -> Result<(), ApiError> {
+    send_public(
+        Method::POST,
+        "/api/v1/auth/accept-invite",
+        Body::json(body)?,
+    )
+    .await
+    .map(drop)
 }

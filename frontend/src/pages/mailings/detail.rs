@@ -629,10 +629,16 @@ fn attempts_table(
                             <tbody>
                                 { for data.items.iter().map(|a| html! {
                                     <tr key={a.id.to_string()} class={classes!("attempt", format!("attempt-{}", a.status))}>
-                                        <td data-label={t.col_time} class="nowrap">{ format::datetime_precise(lang, &a.attempted_at) }</td>
+                                        <td data-label={t.col_time} class="nowrap"
+                                            title={format::datetime_precise(lang, &a.attempted_at)}>{ format::datetime(lang, &a.attempted_at) }</td>
                                         <td data-label={t.col_email}>{ &a.email }</td>
                                         <td data-label={t.col_status}><AttemptStatus status={a.status.clone()} /></td>
-                                        <td data-label={t.col_reply} class="reply"><code>{ &a.server_response }</code></td>
+                                        <td data-label={t.col_reply} class="reply">{
+                                            match (t.delivery_text)(&a.server_response) {
+                                                Some(said) => html! { <span title={a.server_response.clone()}>{ said }</span> },
+                                                None => html! { <code>{ &a.server_response }</code> },
+                                            }
+                                        }</td>
                                     </tr>
                                 }) }
                             </tbody>

@@ -368,6 +368,7 @@ fn Form(props: &FormProps) -> Html {
                 match result {
                     Ok(saved) => {
                         if let Some(navigator) = navigator {
+                            crate::components::flash::set(|t| t.saved_mailing.to_owned());
                             navigator.push(&Route::MailingDetail { id: saved.id });
                         }
                     }

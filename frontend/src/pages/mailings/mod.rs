@@ -1,4 +1,5 @@
-//! `/mailings[?status=&enabled=&page=]`: mailings with status badges and filters.
+//! `/mailings[?status=&enabled=&page=&sort=&order=]`: mailings with status badges and
+//! filters, sorted by clicking a column header.
 
 pub mod detail;
 pub mod editor;
@@ -19,6 +20,7 @@ use crate::components::feedback::{ApiErrorNotice, Empty, Loading};
 use crate::components::form::on_value;
 use crate::components::owners::{owner_label, owners_for};
 use crate::components::pagination::Pagination;
+use crate::components::sort::{SortHeader, Sorting};
 use crate::hooks::{use_live, use_load, Load};
 use crate::i18n::{format, use_i18n, Lang};
 use crate::services::api::{self, ApiError};
@@ -34,6 +36,12 @@ pub struct Filters {
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
+    /// Sort column (`name`, `created_at`, `status`, `next_run_at`) and direction; none:
+    /// newest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
 }
 
 /// A page of mailings with the subjects of their messages (and, for a manager who may
@@ -72,6 +80,8 @@ async fn load((filters, owner_emails): (Filters, bool)) -> Result<Listing, ApiEr
         enabled: filters.enabled,
         page: filters.page,
         per_page: Some(PER_PAGE),
+        sort: filters.sort,
+        order: filters.order,
         ..Default::default()
     })
     .await?;
@@ -199,6 +209,21 @@ pub fn Mailings() -> Html {
             })
         })
     };
+    let sorting = Sorting {
+        sort: filters.sort.clone(),
+        order: filters.order.clone(),
+    };
+    let on_sort = {
+        let (go, filters) = (go.clone(), filters.clone());
+        Callback::from(move |s: Sorting| {
+            go.emit(Filters {
+                sort: s.sort,
+                order: s.order,
+                page: None,
+                ..filters.clone()
+            })
+        })
+    };
     let filtered = filters.status.is_some() || filters.enabled.is_some();
 
     let body = match list.state() {
@@ -278,6 +303,7 @@ pub fn Mailings() -> Html {
                         <td data-label={t.col_last_run} class="nowrap">
                             { last_run.unwrap_or_else(|| html! { "—" }) }
                         </td>
+                        <td data-label={t.col_created} class="nowrap">{ format::datetime(lang, &m.created_at) }</td>
                         if show_owner {
                             <td data-label={t.col_owner} class="cell-clip owner" title={owner.clone()}>{ owner }</td>
                         }
@@ -290,12 +316,13 @@ pub fn Mailings() -> Html {
                     <div class="table-wrap">
                         <table class="table" id="mailings-table">
                             <thead><tr>
-                                <th scope="col">{ t.col_name }</th>
-                                <th scope="col">{ t.col_status }</th>
+                                <SortHeader field="name" label={t.col_name} sorting={sorting.clone()} on_sort={on_sort.clone()} />
+                                <SortHeader field="status" label={t.col_status} sorting={sorting.clone()} on_sort={on_sort.clone()} />
                                 <th scope="col">{ t.col_schedule }</th>
                                 <th scope="col" class="num">{ t.col_recipients }</th>
-                                <th scope="col">{ t.col_next_run }</th>
+                                <SortHeader field="next_run_at" label={t.col_next_run} sorting={sorting.clone()} on_sort={on_sort.clone()} />
                                 <th scope="col">{ t.col_last_run }</th>
+                                <SortHeader field="created_at" label={t.col_created} sorting={sorting.clone()} on_sort={on_sort.clone()} />
                                 if show_owner { <th scope="col">{ t.col_owner }</th> }
                                 <th scope="col"><span class="visually-hidden">{ t.actions }</span></th>
                             </tr></thead>

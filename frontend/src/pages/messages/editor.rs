@@ -142,6 +142,7 @@ fn Editor(props: &EditorProps) -> Html {
                 match result {
                     Ok(_) => {
                         if let Some(navigator) = navigator {
+                            crate::components::flash::set(|t| t.saved_message.to_owned());
                             navigator.push(&Route::Messages);
                         }
                     }

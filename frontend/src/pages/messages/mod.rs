@@ -1,5 +1,5 @@
-//! `/messages`: the list of message templates. A manager may show everyone's
-//! (read-only but their own).
+//! `/messages[?page=&all=true&sort=&order=]`: the list of message templates, sorted by
+//! clicking a column header. A manager may show everyone's (read-only but their own).
 
 pub mod editor;
 pub mod preview;
@@ -7,6 +7,7 @@ pub mod preview;
 use std::collections::HashMap;
 
 use herald_api_types::{Message, MessageListQuery, Page};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -16,12 +17,28 @@ use crate::components::confirm::ConfirmDelete;
 use crate::components::feedback::{ApiErrorNotice, Empty, Loading};
 use crate::components::owners::{owner_label, owners_for, ScopeSelect};
 use crate::components::pagination::Pagination;
+use crate::components::sort::{SortHeader, Sorting};
 use crate::hooks::{use_load, Load};
 use crate::i18n::{format, use_i18n};
 use crate::services::api::{self, ApiError};
 use crate::session::use_session;
 
 const PER_PAGE: i64 = 20;
+
+/// The list's place, kept in the URL so that Back returns to it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Everyone's messages (for callers with `messages.view_all`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all: bool,
+    /// Sort column (`subject`, `created_at`) and direction; none: newest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
+}
 
 /// A page of messages, with their owners' emails when everyone's are shown.
 #[derive(PartialEq)]
@@ -38,16 +55,35 @@ pub fn Messages() -> Html {
     let me = session.user().map(|u| u.id);
     let may_view_all = session.can("messages.view_all");
     let owner_emails = may_view_all && session.can("users.view");
-    let page = use_state(|| 1_i64);
-    let all = use_state(|| false);
+    let navigator = use_navigator();
+    let query = use_location()
+        .and_then(|l| l.query::<ListQuery>().ok())
+        .unwrap_or_default();
+    let all = query.all && may_view_all;
+    let go = {
+        let navigator = navigator.clone();
+        Callback::from(move |q: ListQuery| {
+            if let Some(navigator) = &navigator {
+                let _ = navigator.replace_with_query(&Route::Messages, &q);
+            }
+        })
+    };
     let list = use_load(
-        (*page, *all && may_view_all, me, owner_emails),
-        |(page, all, me, owner_emails)| async move {
+        (
+            query.page.unwrap_or(1).max(1),
+            all,
+            me,
+            owner_emails,
+            (query.sort.clone(), query.order.clone()),
+        ),
+        |(page, all, me, owner_emails, (sort, order))| async move {
             let page = api::messages(&MessageListQuery {
                 // Without `all`, only the caller's own (a manager's too).
                 owner_id: if all { None } else { me },
                 page: Some(page),
                 per_page: Some(PER_PAGE),
+                sort,
+                order,
                 ..Default::default()
             })
             .await?;
@@ -60,16 +96,39 @@ pub fn Messages() -> Html {
         },
     );
     let on_scope = {
-        let (all, page) = (all.clone(), page.clone());
+        let (go, query) = (go.clone(), query.clone());
         Callback::from(move |v: bool| {
-            all.set(v);
-            page.set(1);
+            go.emit(ListQuery {
+                all: v,
+                page: None,
+                ..query.clone()
+            })
         })
     };
-    let show_owner = *all && may_view_all;
+    let show_owner = all;
     let on_page = {
-        let page = page.clone();
-        Callback::from(move |p| page.set(p))
+        let (go, query) = (go.clone(), query.clone());
+        Callback::from(move |p: i64| {
+            go.emit(ListQuery {
+                page: Some(p),
+                ..query.clone()
+            })
+        })
+    };
+    let sorting = Sorting {
+        sort: query.sort.clone(),
+        order: query.order.clone(),
+    };
+    let on_sort = {
+        let (go, query) = (go.clone(), query.clone());
+        Callback::from(move |s: Sorting| {
+            go.emit(ListQuery {
+                sort: s.sort,
+                order: s.order,
+                page: None,
+                ..query.clone()
+            })
+        })
     };
     let action_error = use_state(|| None::<ApiError>);
     let deleting = use_state(|| None::<Uuid>);
@@ -120,6 +179,9 @@ pub fn Messages() -> Html {
                             <Link<Route> to={Route::MessageEdit { id }}>{ subject.clone() }</Link<Route>>
                             if m.html_body.is_some() { <span class="badge badge-soft">{ "HTML" }</span> }
                         </td>
+                        <td data-label={t.col_created} class="nowrap">
+                            { format::datetime(i18n.lang, &m.created_at) }
+                        </td>
                         <td data-label={t.col_updated} class="nowrap">
                             { format::datetime(i18n.lang, &m.updated_at) }
                         </td>
@@ -143,7 +205,8 @@ pub fn Messages() -> Html {
                     <div class="table-wrap">
                         <table class="table" id="messages-table">
                             <thead><tr>
-                                <th scope="col">{ t.col_subject }</th>
+                                <SortHeader field="subject" label={t.col_subject} sorting={sorting.clone()} on_sort={on_sort.clone()} />
+                                <SortHeader field="created_at" label={t.col_created} sorting={sorting.clone()} on_sort={on_sort.clone()} />
                                 <th scope="col">{ t.col_updated }</th>
                                 if show_owner { <th scope="col">{ t.col_owner }</th> }
                                 <th scope="col"><span class="visually-hidden">{ t.actions }</span></th>
@@ -166,7 +229,7 @@ pub fn Messages() -> Html {
                 </div>
             </div>
             if may_view_all {
-                <div class="toolbar"><ScopeSelect all={*all} on_change={on_scope} /></div>
+                <div class="toolbar"><ScopeSelect {all} on_change={on_scope} /></div>
             }
             if let Some(error) = &*action_error { <ApiErrorNotice error={error.clone()} /> }
             { body }

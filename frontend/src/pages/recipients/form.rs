@@ -128,6 +128,7 @@ fn Fields(props: &FieldsProps) -> Html {
                 match result {
                     Ok(_) => {
                         if let Some(navigator) = navigator {
+                            crate::components::flash::set(|t| t.saved_recipient.to_owned());
                             navigator.push(&Route::Recipients);
                         }
                     }
@@ -143,14 +144,8 @@ fn Fields(props: &FieldsProps) -> Html {
     // 409: the email is already in the list; it belongs under the email input.
     let field = |name: &str| {
         error.as_ref().and_then(|e| {
-            e.field(t, name).or_else(|| {
-                (name == "email" && e.status() == Some(409)).then(|| {
-                    let detail = e
-                        .detail()
-                        .unwrap_or("a recipient with this email is already in your list");
-                    (t.server_text)(detail).unwrap_or_else(|| detail.to_owned())
-                })
-            })
+            e.field(t, name)
+                .or_else(|| (name == "email" && e.status() == Some(409)).then(|| e.message(t)))
         })
     };
     let general = error

@@ -17,6 +17,7 @@ use crate::components::feedback::{ApiErrorNotice, Empty, Loading};
 use crate::components::form::on_input_value;
 use crate::components::owners::{owner_label, owners_for, ScopeSelect};
 use crate::components::pagination::Pagination;
+use crate::components::sort::{SortHeader, Sorting};
 use crate::hooks::{use_debounced, use_load, Load};
 use crate::i18n::use_i18n;
 use crate::services::api::{self, ApiError};
@@ -133,36 +134,29 @@ pub fn Recipients() -> Html {
         })
     };
     // A column header sorts by its column; again, the other way round.
-    let sort_header = |field: &'static str, label: &'static str| {
-        let current = query.sort.as_deref() == Some(field);
-        let ascending = current && query.order.as_deref() == Some("asc");
-        let next_order = if ascending { "desc" } else { "asc" };
-        let aria = match (current, ascending) {
-            (false, _) => "none",
-            (true, true) => "ascending",
-            (true, false) => "descending",
-        };
+    let sorting = Sorting {
+        sort: query.sort.clone(),
+        order: query.order.clone(),
+    };
+    let on_sort = {
         let (navigator, query) = (navigator.clone(), query.clone());
-        let onclick = Callback::from(move |_: MouseEvent| {
+        Callback::from(move |s: Sorting| {
             if let Some(navigator) = &navigator {
                 let _ = navigator.replace_with_query(
                     &Route::Recipients,
                     &ListQuery {
                         page: None,
-                        sort: Some(field.to_owned()),
-                        order: Some(next_order.to_owned()),
+                        sort: s.sort,
+                        order: s.order,
                         ..query.clone()
                     },
                 );
             }
-        });
+        })
+    };
+    let sort_header = |field: &'static str, label: &'static str| {
         html! {
-            <th scope="col" aria-sort={aria}>
-                <button type="button" class="sort-header" id={format!("sort-{field}")} {onclick}>
-                    { label }
-                    <span aria-hidden="true">{ match (current, ascending) { (false, _) => " ↕", (true, true) => " ↑", (true, false) => " ↓" } }</span>
-                </button>
-            </th>
+            <SortHeader {field} {label} sorting={sorting.clone()} on_sort={on_sort.clone()} />
         }
     };
 
