@@ -95,6 +95,51 @@ async fn progress(state: &AppState, run: Uuid) -> anyhow::Result<(i64, i64, i64)
     .await?)
 }
 
+/// `herald bounces ingest [FILE...]`: standard input when no file is named.
+pub async fn ingest_bounces(state: &AppState, files: &[std::path::PathBuf]) -> anyhow::Result<()> {
+    let mut messages = Vec::new();
+    if files.is_empty() {
+        use tokio::io::AsyncReadExt;
+        let mut raw = Vec::new();
+        tokio::io::stdin().read_to_end(&mut raw).await?;
+        messages.push(("-".to_owned(), raw));
+    } else {
+        for f in files {
+            let raw = tokio::fs::read(f)
+                .await
+                .with_context(|| format!("cannot read {}", f.display()))?;
+            messages.push((f.display().to_string(), raw));
+        }
+    }
+    let verp = state
+        .settings
+        .mail
+        .bounce_domain
+        .as_deref()
+        .map(|d| crate::domain::verp::Verp::new(d, state.settings.jwt_secret_bytes()));
+    for (name, raw) in messages {
+        let verp = verp.clone();
+        let outcome = db::run_blocking(&state.db, move |conn| {
+            crate::bounces::ingest(conn, verp.as_ref(), &raw)
+        })
+        .await?;
+        match outcome {
+            crate::bounces::Ingested::NotAReport => println!("{name}: not a bounce or complaint; ignored"),
+            crate::bounces::Ingested::Unmatched => {
+                println!("{name}: a report, but not about an email Herald sent; ignored")
+            }
+            crate::bounces::Ingested::Matched { delivery, recorded: 0, .. } => {
+                println!("{name}: delivery {delivery}: already recorded")
+            }
+            crate::bounces::Ingested::Matched { delivery, suppressed, .. } => match suppressed {
+                Some(reason) => println!("{name}: delivery {delivery}: recorded; address suppressed ({})", reason.as_str()),
+                None => println!("{name}: delivery {delivery}: recorded"),
+            },
+        }
+    }
+    Ok(())
+}
+
 /// `herald runs pause|resume|cancel RUN_ID`.
 pub async fn control_run(
     state: &AppState,

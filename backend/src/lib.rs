@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod bench;
 pub mod blog;
+pub mod bounces;
 pub mod cache;
 pub mod commands;
 pub mod config;

@@ -39,6 +39,11 @@ enum Command {
     },
     /// One scheduler pass: start every due run and send what is due now.
     SendDue,
+    /// Bounce and complaint reports (DSN, ARF, and common non-standard bounces).
+    Bounces {
+        #[command(subcommand)]
+        action: BouncesCommand,
+    },
     /// Pause, resume or cancel a run (as the API does, across instances). Exits with 1
     /// for an unknown run or a refused action (the run is finished, cancelled or skipped).
     Runs {
@@ -72,6 +77,17 @@ enum Command {
         /// Also measure lettre's stock pooled transport (Nagle on: slow).
         #[arg(long)]
         stock_lettre: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BouncesCommand {
+    /// Reads report messages (RFC 5322 files; standard input when none is named, e.g.
+    /// from an MTA's pipe transport), matches each to its delivery, records it and
+    /// suppresses the address when due. Exits 0 unless the database fails.
+    Ingest {
+        /// Message files (.eml).
+        files: Vec<std::path::PathBuf>,
     },
 }
 
@@ -147,6 +163,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::SendDue => {
             let state = startup::prepare_state(settings).await?;
             commands::send_due(&state).await?;
+        }
+        Command::Bounces {
+            action: BouncesCommand::Ingest { files },
+        } => {
+            let state = startup::prepare_state(settings).await?;
+            commands::ingest_bounces(&state, &files).await?;
         }
         Command::Runs { action } => {
             let state = startup::prepare_state(settings).await?;

@@ -376,3 +376,38 @@ pub struct AttemptListQuery {
     /// Rows per page, 1..=100 (default 20).
     pub per_page: Option<i64>,
 }
+
+/// Something that happened to a delivery after the SMTP server's reply.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryEvent {
+    pub id: Uuid,
+    /// `bounce` or `complaint` (later `open`, `click`, `unsubscribe`).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// For bounces: `hard` (the address does not exist) or `soft` (try later).
+    #[serde(default)]
+    pub bounce_kind: Option<String>,
+    pub run_id: Uuid,
+    pub delivery_id: Uuid,
+    pub email: String,
+    pub at: DateTime<Utc>,
+    /// The bounce's status and the server's words, or the complaint's feedback type.
+    pub detail: String,
+}
+
+/// Filters of a mailing's events.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct EventListQuery {
+    /// `open`, `click`, `bounce`, `complaint` or `unsubscribe`.
+    #[serde(rename = "type")]
+    #[cfg_attr(feature = "openapi", param(rename = "type"))]
+    pub kind: Option<String>,
+    /// Only this run's.
+    pub run_id: Option<Uuid>,
+    /// 1-based page number (default 1).
+    pub page: Option<i64>,
+    /// Rows per page, 1..=100 (default 20).
+    pub per_page: Option<i64>,
+}

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod clients;
 pub mod deliveries;
+pub mod events;
 pub mod mailings;
 pub mod messages;
 pub mod pool;

@@ -1,5 +1,6 @@
 //! Rules and validated types, with no HTTP and no SQL.
 
+pub mod bounce;
 pub mod email;
 pub mod images;
 pub mod imports;

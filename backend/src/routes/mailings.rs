@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(pause_run)
         .service(resume_run)
         .service(cancel_run)
+        .service(mailing_events)
         .service(mailing_attempts)
         .service(list_attempts);
 }
@@ -374,6 +375,47 @@ async fn cancel_run(
 ) -> Result<web::Json<api::Run>, ApiError> {
     let run = runs::control(&state, &caller, id.into_inner(), RunAction::Cancel).await?;
     Ok(web::Json(run))
+}
+
+/// What happened after sending (bounces and complaints, matched to their deliveries),
+/// newest first.
+#[utoipa::path(tag = "mailings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Mailing id"), api::EventListQuery),
+    responses((status = 200, body = api::Page<api::DeliveryEvent>), (status = 404, body = api::Problem), (status = 422, body = api::Problem)))]
+#[get("/mailings/{id}/events")]
+async fn mailing_events(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    query: web::Query<api::EventListQuery>,
+) -> Result<web::Json<api::Page<api::DeliveryEvent>>, ApiError> {
+    let q = query.into_inner();
+    if let Some(k) = q.kind.as_deref() {
+        if !matches!(k, "open" | "click" | "bounce" | "complaint" | "unsubscribe") {
+            return Err(FieldErrors::single(
+                "type",
+                "must be open, click, bounce, complaint or unsubscribe",
+            ));
+        }
+    }
+    let scope = caller.read_scope(Permission::MailingsViewAll, None)?;
+    let id = id.into_inner();
+    let page = PageRequest::new(q.page, q.per_page);
+    let (items, total) = db::run_blocking(&state.db, move |conn| {
+        db::mailings::find(conn, scope, id)?;
+        db::events::for_mailing(conn, id, q.kind.as_deref(), q.run_id, page).map_err(ApiError::from)
+    })
+    .await?;
+    let items = items.into_iter().map(|e| api::DeliveryEvent {
+        id: e.id,
+        kind: e.kind,
+        bounce_kind: e.bounce_kind,
+        run_id: e.run_id,
+        delivery_id: e.delivery_id,
+        email: e.email,
+        at: e.at,
+        detail: e.detail,
+    });
+    Ok(web::Json(paging::page_of(page, items, total)))
 }
 
 /// The mailing's attempt log, newest first (`?status=success|failure`).
