@@ -42,10 +42,16 @@ pub enum Ingested {
 fn delivery_of_message_id(id: &str) -> Option<Uuid> {
     let id = id.trim().trim_start_matches('<').trim_end_matches('>');
     let (local, _) = id.split_once('@')?;
-    (local.len() == 32).then(|| Uuid::try_parse(local).ok()).flatten()
+    (local.len() == 32)
+        .then(|| Uuid::try_parse(local).ok())
+        .flatten()
 }
 
-pub fn ingest(conn: &mut PgConnection, verp: Option<&Verp>, raw: &[u8]) -> Result<Ingested, DbError> {
+pub fn ingest(
+    conn: &mut PgConnection,
+    verp: Option<&Verp>,
+    raw: &[u8],
+) -> Result<Ingested, DbError> {
     let Some(report) = bounce::read(raw) else {
         return Ok(Ingested::NotAReport);
     };
@@ -56,7 +62,12 @@ pub fn ingest(conn: &mut PgConnection, verp: Option<&Verp>, raw: &[u8]) -> Resul
         .addressed_to
         .iter()
         .filter_map(|a| verp.and_then(|v| v.delivery_of(a)))
-        .chain(report.original_message_id.as_deref().and_then(delivery_of_message_id))
+        .chain(
+            report
+                .original_message_id
+                .as_deref()
+                .and_then(delivery_of_message_id),
+        )
         .collect();
     let source = match &report.message_id {
         Some(id) => format!("msgid:{id}"),

@@ -99,9 +99,11 @@ async fn progress(state: &AppState, run: Uuid) -> anyhow::Result<(i64, i64, i64)
 pub async fn ingest_bounces(state: &AppState, files: &[std::path::PathBuf]) -> anyhow::Result<()> {
     let mut messages = Vec::new();
     if files.is_empty() {
-        use tokio::io::AsyncReadExt;
-        let mut raw = Vec::new();
-        tokio::io::stdin().read_to_end(&mut raw).await?;
+        let raw = tokio::task::spawn_blocking(|| {
+            let mut raw = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut raw).map(|_| raw)
+        })
+        .await??;
         messages.push(("-".to_owned(), raw));
     } else {
         for f in files {
@@ -124,15 +126,28 @@ pub async fn ingest_bounces(state: &AppState, files: &[std::path::PathBuf]) -> a
         })
         .await?;
         match outcome {
-            crate::bounces::Ingested::NotAReport => println!("{name}: not a bounce or complaint; ignored"),
+            crate::bounces::Ingested::NotAReport => {
+                println!("{name}: not a bounce or complaint; ignored")
+            }
             crate::bounces::Ingested::Unmatched => {
                 println!("{name}: a report, but not about an email Herald sent; ignored")
             }
-            crate::bounces::Ingested::Matched { delivery, recorded: 0, .. } => {
+            crate::bounces::Ingested::Matched {
+                delivery,
+                recorded: 0,
+                ..
+            } => {
                 println!("{name}: delivery {delivery}: already recorded")
             }
-            crate::bounces::Ingested::Matched { delivery, suppressed, .. } => match suppressed {
-                Some(reason) => println!("{name}: delivery {delivery}: recorded; address suppressed ({})", reason.as_str()),
+            crate::bounces::Ingested::Matched {
+                delivery,
+                suppressed,
+                ..
+            } => match suppressed {
+                Some(reason) => println!(
+                    "{name}: delivery {delivery}: recorded; address suppressed ({})",
+                    reason.as_str()
+                ),
                 None => println!("{name}: delivery {delivery}: recorded"),
             },
         }

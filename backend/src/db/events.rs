@@ -112,12 +112,15 @@ pub fn for_mailing(
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    let filter = "mailing_id = $1 AND ($2::text IS NULL OR type = $2) AND ($3::uuid IS NULL OR run_id = $3)";
-    let total: N = diesel::sql_query(format!("SELECT count(*) AS n FROM delivery_events WHERE {filter}"))
-        .bind::<SqlUuid, _>(mailing)
-        .bind::<Nullable<Text>, _>(kind)
-        .bind::<Nullable<SqlUuid>, _>(run)
-        .get_result(conn)?;
+    let filter =
+        "mailing_id = $1 AND ($2::text IS NULL OR type = $2) AND ($3::uuid IS NULL OR run_id = $3)";
+    let total: N = diesel::sql_query(format!(
+        "SELECT count(*) AS n FROM delivery_events WHERE {filter}"
+    ))
+    .bind::<SqlUuid, _>(mailing)
+    .bind::<Nullable<Text>, _>(kind)
+    .bind::<Nullable<SqlUuid>, _>(run)
+    .get_result(conn)?;
     let items = diesel::sql_query(format!(
         "SELECT id, type AS kind, bounce_kind, run_id, delivery_id, email, at, detail FROM delivery_events \
          WHERE {filter} ORDER BY at DESC, id LIMIT $4 OFFSET $5"

@@ -56,7 +56,10 @@ fn field(fields: &Message<'_>, name: &str) -> Option<String> {
 /// `rfc822; ann@example.com` -> `ann@example.com`.
 fn address_field(value: &str) -> String {
     let v = value.split_once(';').map_or(value, |(_, a)| a);
-    v.trim().trim_start_matches('<').trim_end_matches('>').to_owned()
+    v.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_owned()
 }
 
 /// The groups of fields of a `message/delivery-status` body (per message, then per
@@ -70,16 +73,20 @@ fn dsn_reports(body: &str) -> Vec<Report> {
         let Some(fields) = parser.parse_headers(block.as_bytes()) else {
             continue;
         };
-        let action = field(&fields, "Action").unwrap_or_default().to_ascii_lowercase();
+        let action = field(&fields, "Action")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let status = field(&fields, "Status").unwrap_or_default();
         let diagnostic = field(&fields, "Diagnostic-Code").unwrap_or_default();
         let recipient = field(&fields, "Final-Recipient")
             .or_else(|| field(&fields, "Original-Recipient"))
             .map(|v| address_field(&v));
-        let class = status
-            .chars()
-            .next()
-            .or_else(|| diagnostic.split(';').next_back().and_then(|d| d.trim().chars().next()));
+        let class = status.chars().next().or_else(|| {
+            diagnostic
+                .split(';')
+                .next_back()
+                .and_then(|d| d.trim().chars().next())
+        });
         let kind = match (action.as_str(), class) {
             ("delivered" | "relayed" | "expanded", _) => continue,
             ("delayed", _) => Kind::SoftBounce,
@@ -92,7 +99,11 @@ fn dsn_reports(body: &str) -> Vec<Report> {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        out.push(Report { kind, recipient, detail });
+        out.push(Report {
+            kind,
+            recipient,
+            detail,
+        });
     }
     out
 }
@@ -120,7 +131,13 @@ fn quoted_message_id(text: &str) -> Option<String> {
         let (name, value) = line.split_once(':')?;
         name.trim()
             .eq_ignore_ascii_case("message-id")
-            .then(|| value.trim().trim_start_matches('<').trim_end_matches('>').to_owned())
+            .then(|| {
+                value
+                    .trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_owned()
+            })
             .filter(|v| !v.is_empty())
     })
 }
@@ -132,7 +149,13 @@ pub fn read(raw: &[u8]) -> Option<Bounce> {
         message_id: message.message_id().map(str::to_owned),
         ..Bounce::default()
     };
-    for name in ["Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To"] {
+    for name in [
+        "Delivered-To",
+        "X-Original-To",
+        "Envelope-To",
+        "X-Envelope-To",
+        "To",
+    ] {
         if let Some(v) = message.header_raw(name) {
             for part in v.split(',') {
                 let a = part.rsplit_once('<').map_or(part, |(_, a)| a);
@@ -175,12 +198,23 @@ pub fn read(raw: &[u8]) -> Option<Bounce> {
     if bounce.reports.is_empty() {
         // Non-standard bounces (qmail's "failure notice", some providers): a mailer
         // daemon's message whose text gives a status code and quotes the original.
-        let from = message.header_raw("From").unwrap_or_default().to_ascii_lowercase();
+        let from = message
+            .header_raw("From")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let subject = message.subject().unwrap_or_default().to_ascii_lowercase();
-        let daemon = ["mailer-daemon", "postmaster"].iter().any(|d| from.contains(d));
-        let looks = ["failure notice", "undeliver", "delivery status notification", "returned mail", "delivery failure"]
+        let daemon = ["mailer-daemon", "postmaster"]
             .iter()
-            .any(|s| subject.contains(s));
+            .any(|d| from.contains(d));
+        let looks = [
+            "failure notice",
+            "undeliver",
+            "delivery status notification",
+            "returned mail",
+            "delivery failure",
+        ]
+        .iter()
+        .any(|s| subject.contains(s));
         if !(daemon && looks) {
             return None;
         }
@@ -193,7 +227,11 @@ pub fn read(raw: &[u8]) -> Option<Bounce> {
                     || (b.len() == 3 && matches!(b[0], b'4' | b'5') && w.parse::<u16>().is_ok())
             })?;
         bounce.reports.push(Report {
-            kind: if code.starts_with('5') { Kind::HardBounce } else { Kind::SoftBounce },
+            kind: if code.starts_with('5') {
+                Kind::HardBounce
+            } else {
+                Kind::SoftBounce
+            },
             recipient: None,
             detail: text
                 .lines()
@@ -204,7 +242,9 @@ pub fn read(raw: &[u8]) -> Option<Bounce> {
                 .take(500)
                 .collect(),
         });
-        bounce.original_message_id = bounce.original_message_id.or_else(|| quoted_message_id(&text));
+        bounce.original_message_id = bounce
+            .original_message_id
+            .or_else(|| quoted_message_id(&text));
     }
     Some(bounce)
 }
@@ -223,10 +263,24 @@ mod tests {
         let b = read(POSTFIX_DSN.as_bytes()).unwrap();
         assert_eq!(b.reports.len(), 1);
         assert_eq!(b.reports[0].kind, Kind::HardBounce);
-        assert_eq!(b.reports[0].recipient.as_deref(), Some("nobody@example.net"));
-        assert!(b.reports[0].detail.starts_with("5.1.1"), "{}", b.reports[0].detail);
-        assert_eq!(b.original_message_id.as_deref(), Some("0f5c3e7a9b2d4c1e8f6a5b4c3d2e1f00@herald.test"));
-        assert!(b.addressed_to.iter().any(|a| a.starts_with("bounces+")), "{:?}", b.addressed_to);
+        assert_eq!(
+            b.reports[0].recipient.as_deref(),
+            Some("nobody@example.net")
+        );
+        assert!(
+            b.reports[0].detail.starts_with("5.1.1"),
+            "{}",
+            b.reports[0].detail
+        );
+        assert_eq!(
+            b.original_message_id.as_deref(),
+            Some("0f5c3e7a9b2d4c1e8f6a5b4c3d2e1f00@herald.test")
+        );
+        assert!(
+            b.addressed_to.iter().any(|a| a.starts_with("bounces+")),
+            "{:?}",
+            b.addressed_to
+        );
     }
 
     #[test]
@@ -234,20 +288,36 @@ mod tests {
         let b = read(GMAIL_DSN.as_bytes()).unwrap();
         assert_eq!(b.reports[0].kind, Kind::SoftBounce);
         let c = read(ARF.as_bytes()).unwrap();
-        assert_eq!(c.reports, vec![Report { kind: Kind::Complaint, recipient: Some("reader@example.com".into()), detail: "abuse".into() }]);
-        assert_eq!(c.original_message_id.as_deref(), Some("7a1b2c3d4e5f60718293a4b5c6d7e8f9@herald.test"));
+        assert_eq!(
+            c.reports,
+            vec![Report {
+                kind: Kind::Complaint,
+                recipient: Some("reader@example.com".into()),
+                detail: "abuse".into()
+            }]
+        );
+        assert_eq!(
+            c.original_message_id.as_deref(),
+            Some("7a1b2c3d4e5f60718293a4b5c6d7e8f9@herald.test")
+        );
     }
 
     #[test]
     fn a_qmail_failure_notice_is_read_from_its_text() {
         let b = read(QMAIL.as_bytes()).unwrap();
         assert_eq!(b.reports[0].kind, Kind::HardBounce);
-        assert_eq!(b.original_message_id.as_deref(), Some("11112222333344445555666677778888@herald.test"));
+        assert_eq!(
+            b.original_message_id.as_deref(),
+            Some("11112222333344445555666677778888@herald.test")
+        );
     }
 
     #[test]
     fn ordinary_mail_is_not_a_bounce() {
-        assert_eq!(read(b"From: ann@example.com\r\nTo: x@herald.test\r\nSubject: hello\r\n\r\nHi!\r\n"), None);
+        assert_eq!(
+            read(b"From: ann@example.com\r\nTo: x@herald.test\r\nSubject: hello\r\n\r\nHi!\r\n"),
+            None
+        );
         assert_eq!(read(b""), None);
     }
 

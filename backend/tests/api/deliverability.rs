@@ -68,9 +68,18 @@ async fn without_a_bounce_domain_the_return_path_is_mail_from() {
 
 /// A Postfix-style delivery status notification for `original` (a captured email),
 /// sent back to `to` (its return path), about `status` (`5.1.1`, `4.2.2`...).
-fn dsn(to: &str, original: &crate::smtp_server::CapturedEmail, status: &str, report_id: &str) -> String {
+fn dsn(
+    to: &str,
+    original: &crate::smtp_server::CapturedEmail,
+    status: &str,
+    report_id: &str,
+) -> String {
     let rcpt = &original.rcpt_to[0];
-    let action = if status.starts_with('4') { "delayed" } else { "failed" };
+    let action = if status.starts_with('4') {
+        "delayed"
+    } else {
+        "failed"
+    };
     format!(
         "Return-Path: <>\r\nDelivered-To: {to}\r\nFrom: MAILER-DAEMON@mx.example.net (Mail Delivery System)\r\n\
          Subject: Undelivered Mail Returned to Sender\r\nTo: {to}\r\nMessage-Id: <{report_id}@mx.example.net>\r\n\
@@ -114,24 +123,48 @@ async fn a_hard_bounce_to_its_verp_address_suppresses_the_address_once_and_later
     let report = dsn(&sent.mail_from, &sent, "5.1.1", "r1");
 
     let outcome = ingest(&app, Some(verp.clone()), report.clone()).await;
-    let herald::bounces::Ingested::Matched { delivery, recorded, suppressed } = outcome else {
+    let herald::bounces::Ingested::Matched {
+        delivery,
+        recorded,
+        suppressed,
+    } = outcome
+    else {
         panic!("matched: {outcome:?}");
     };
     assert_eq!(Some(delivery), verp.delivery_of(&sent.mail_from));
-    assert_eq!((recorded, suppressed), (1, Some(herald_api_types::SuppressionReason::HardBounce)));
+    assert_eq!(
+        (recorded, suppressed),
+        (1, Some(herald_api_types::SuppressionReason::HardBounce))
+    );
     // Read again (a second instance, a re-delivered message): counted once.
     let again = ingest(&app, Some(verp.clone()), report).await;
-    assert!(matches!(again, herald::bounces::Ingested::Matched { recorded: 0, suppressed: None, .. }), "{again:?}");
+    assert!(
+        matches!(
+            again,
+            herald::bounces::Ingested::Matched {
+                recorded: 0,
+                suppressed: None,
+                ..
+            }
+        ),
+        "{again:?}"
+    );
 
     let events: herald_api_types::Page<herald_api_types::DeliveryEvent> = app
-        .get(&format!("/api/v1/mailings/{}/events?type=bounce", m.id), Some(&user.token))
+        .get(
+            &format!("/api/v1/mailings/{}/events?type=bounce", m.id),
+            Some(&user.token),
+        )
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(events.total, 1);
     let e = &events.items[0];
-    assert_eq!((e.kind.as_str(), e.bounce_kind.as_deref(), e.delivery_id), ("bounce", Some("hard"), delivery));
+    assert_eq!(
+        (e.kind.as_str(), e.bounce_kind.as_deref(), e.delivery_id),
+        ("bounce", Some("hard"), delivery)
+    );
     assert_eq!(e.email, clients[0].email);
     assert!(e.detail.starts_with("5.1.1"), "{}", e.detail);
     let sup: herald_api_types::Page<herald_api_types::Suppression> = app
@@ -145,28 +178,44 @@ async fn a_hard_bounce_to_its_verp_address_suppresses_the_address_once_and_later
     // Someone else cannot read the mailing's events; bad filters are refused.
     let stranger = app.signed_up_user().await;
     assert_problem(
-        app.get(&format!("/api/v1/mailings/{}/events", m.id), Some(&stranger.token)).await,
+        app.get(
+            &format!("/api/v1/mailings/{}/events", m.id),
+            Some(&stranger.token),
+        )
+        .await,
         reqwest::StatusCode::NOT_FOUND,
     )
     .await;
     assert_problem(
-        app.get(&format!("/api/v1/mailings/{}/events?type=spam", m.id), Some(&user.token)).await,
+        app.get(
+            &format!("/api/v1/mailings/{}/events?type=spam", m.id),
+            Some(&user.token),
+        )
+        .await,
         reqwest::StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
 
     // The next run skips the bounced address.
     app.smtp.clear();
-    app.post(&format!("/api/v1/mailings/{}/send", m.id), Some(&user.token), &json!({})).await;
-    eventually("the second run", std::time::Duration::from_secs(10), || async {
-        (app.smtp.emails_to(&clients[1].email).len() == 1).then_some(())
-    })
+    app.post(
+        &format!("/api/v1/mailings/{}/send", m.id),
+        Some(&user.token),
+        &json!({}),
+    )
+    .await;
+    eventually(
+        "the second run",
+        std::time::Duration::from_secs(10),
+        || async { (app.smtp.emails_to(&clients[1].email).len() == 1).then_some(()) },
+    )
     .await;
     assert!(app.smtp.emails_to(&clients[0].email).is_empty());
 }
 
 #[tokio::test]
-async fn without_verp_reports_match_by_message_id_soft_bounces_count_to_three_and_complaints_suppress() {
+async fn without_verp_reports_match_by_message_id_soft_bounces_count_to_three_and_complaints_suppress(
+) {
     let app = spawn_app().await;
     let (user, clients, message) = app.user_with_audience(2).await;
     let m = app
@@ -178,10 +227,18 @@ async fn without_verp_reports_match_by_message_id_soft_bounces_count_to_three_an
         .await;
     app.settled(&user, m.id).await;
     let first = app.smtp.emails_to(&clients[0].email).remove(0);
-    for (i, expect) in [(1, None), (2, None), (3, Some(herald_api_types::SuppressionReason::SoftBounce))] {
+    for (i, expect) in [
+        (1, None),
+        (2, None),
+        (3, Some(herald_api_types::SuppressionReason::SoftBounce)),
+    ] {
         let report = dsn("herald@herald.test", &first, "4.2.2", &format!("soft{i}"));
         match ingest(&app, None, report).await {
-            herald::bounces::Ingested::Matched { recorded: 1, suppressed, .. } => assert_eq!(suppressed, expect, "report {i}"),
+            herald::bounces::Ingested::Matched {
+                recorded: 1,
+                suppressed,
+                ..
+            } => assert_eq!(suppressed, expect, "report {i}"),
             other => panic!("report {i}: {other:?}"),
         }
     }
@@ -200,26 +257,50 @@ async fn without_verp_reports_match_by_message_id_soft_bounces_count_to_three_an
     );
     let outcome = ingest(&app, None, arf).await;
     assert!(
-        matches!(outcome, herald::bounces::Ingested::Matched { suppressed: Some(herald_api_types::SuppressionReason::Complaint), .. }),
+        matches!(
+            outcome,
+            herald::bounces::Ingested::Matched {
+                suppressed: Some(herald_api_types::SuppressionReason::Complaint),
+                ..
+            }
+        ),
         "{outcome:?}"
     );
     let events: herald_api_types::Page<herald_api_types::DeliveryEvent> = app
-        .get(&format!("/api/v1/mailings/{}/events", m.id), Some(&user.token))
+        .get(
+            &format!("/api/v1/mailings/{}/events", m.id),
+            Some(&user.token),
+        )
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(events.total, 4);
-    assert_eq!(events.items.iter().filter(|e| e.kind == "complaint").count(), 1);
+    assert_eq!(
+        events
+            .items
+            .iter()
+            .filter(|e| e.kind == "complaint")
+            .count(),
+        1
+    );
 
     // A report about mail Herald did not send, and ordinary mail, change nothing.
     let foreign = dsn("herald@herald.test", &first, "5.1.1", "x").replace(
         first.message_id().unwrap().as_str(),
         "not-ours@elsewhere.example",
     );
-    assert_eq!(ingest(&app, None, foreign).await, herald::bounces::Ingested::Unmatched);
     assert_eq!(
-        ingest(&app, None, "From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n".into()).await,
+        ingest(&app, None, foreign).await,
+        herald::bounces::Ingested::Unmatched
+    );
+    assert_eq!(
+        ingest(
+            &app,
+            None,
+            "From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n".into()
+        )
+        .await,
         herald::bounces::Ingested::NotAReport
     );
 }
@@ -256,7 +337,14 @@ async fn the_terminal_ingests_report_files() {
     .await
     .unwrap();
     let _ = std::fs::remove_file(&path);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("address suppressed (hard_bounce)"), "{stdout}");
+    assert!(
+        stdout.contains("address suppressed (hard_bounce)"),
+        "{stdout}"
+    );
 }
