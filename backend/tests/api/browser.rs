@@ -1965,3 +1965,32 @@ async fn a_manager_picks_one_user_on_the_statistics_page_and_sees_people_beside_
     b.shot("02-one-user-ru-phone").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_bounce_shows_on_the_mailing_page_and_its_address_on_the_suppression_list() {
+    let tools = tools();
+    let app = spawn_app_with_spa(&tools).await;
+    let (user, clients, message) = app.user_with_audience(1).await;
+    let m = app
+        .create_mailing(
+            &user,
+            json!({"name": "Bounced", "message_id": message.id, "all_clients": true,
+                   "start_at": crate::helpers::ago(60), "periodicity": "once"}),
+        )
+        .await;
+    app.settled(&user, m.id).await;
+    let sent = app.smtp.emails_to(&clients[0].email).remove(0);
+    let report = crate::deliverability::dsn("herald@herald.test", &sent, "5.1.1", "b1");
+    crate::deliverability::ingest(&app, None, report).await;
+
+    let b = Browser::open(&app, &tools, "bounces").await;
+    sign_in(&b, &user.email, &user.password).await;
+    b.goto(&format!("/mailings/{}", m.id)).await;
+    b.wait_text("#events-table", "Hard bounce").await;
+    b.wait_text("#events-table", &clients[0].email).await;
+    b.wait_text("#events-table", "5.1.1").await;
+    b.shot("01-mailing-events").await;
+    b.goto("/recipients/suppressions").await;
+    b.wait_text("#suppressions-table", "Hard bounce").await;
+    b.close().await;
+}

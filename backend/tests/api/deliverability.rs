@@ -68,7 +68,7 @@ async fn without_a_bounce_domain_the_return_path_is_mail_from() {
 
 /// A Postfix-style delivery status notification for `original` (a captured email),
 /// sent back to `to` (its return path), about `status` (`5.1.1`, `4.2.2`...).
-fn dsn(
+pub(crate) fn dsn(
     to: &str,
     original: &crate::smtp_server::CapturedEmail,
     status: &str,
@@ -95,7 +95,11 @@ fn dsn(
     )
 }
 
-async fn ingest(app: &TestApp, verp: Option<Verp>, raw: String) -> herald::bounces::Ingested {
+pub(crate) async fn ingest(
+    app: &TestApp,
+    verp: Option<Verp>,
+    raw: String,
+) -> herald::bounces::Ingested {
     herald::db::run_blocking(&app.state.db, move |conn| {
         herald::bounces::ingest(conn, verp.as_ref(), raw.as_bytes())
     })

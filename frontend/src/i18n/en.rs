@@ -297,6 +297,12 @@ pub static TEXTS: Texts = Texts {
     cancel_run_yes: "Yes, cancel it",
     profile_zone_hint: "The default zone of your new mailings.",
     // --- suppression list (issue 16) ---
+    events_title: "Bounces and complaints",
+    events_lead: "Reports that came back after sending, each matched to its email. A hard bounce or a complaint puts the address on your suppression list at once; soft bounces at the third within 30 days.",
+    events_empty: "No bounces or complaints.",
+    event_hard_bounce: "Hard bounce",
+    event_soft_bounce: "Soft bounce",
+    event_complaint: "Spam complaint",
     suppressions_title: "Suppression list",
     suppressions_lead: "Addresses your mailings never go to: people who unsubscribed, addresses that bounced or complained, and those you add. It outlives deleting the recipient.",
     suppressions_link: "Suppression list",

@@ -451,6 +451,12 @@ pub struct Texts {
     pub cancel_run_yes: &'static str,
     pub profile_zone_hint: &'static str,
     // --- suppression list (issue 16) ---
+    pub events_title: &'static str,
+    pub events_lead: &'static str,
+    pub events_empty: &'static str,
+    pub event_hard_bounce: &'static str,
+    pub event_soft_bounce: &'static str,
+    pub event_complaint: &'static str,
     pub suppressions_title: &'static str,
     pub suppressions_lead: &'static str,
     pub suppressions_link: &'static str,

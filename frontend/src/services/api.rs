@@ -689,6 +689,18 @@ pub async fn test_mailing(id: Uuid) -> Result<(), ApiError> {
 }
 
 /// `POST /mailings/{id}/enable` or `/disable`.
+/// `GET /mailings/{id}/events`: bounces and complaints.
+pub async fn mailing_events(
+    id: Uuid,
+    query: &herald_api_types::EventListQuery,
+) -> Result<Page<herald_api_types::DeliveryEvent>, ApiError> {
+    get(&format!(
+        "/api/v1/mailings/{id}/events{}",
+        query_string(query)
+    ))
+    .await
+}
+
 /// `POST /runs/{id}/{pause|resume|cancel}`.
 pub async fn control_run(id: Uuid, action: &str) -> Result<Run, ApiError> {
     post_empty(&format!("/api/v1/runs/{id}/{action}")).await

@@ -494,6 +494,8 @@ pub fn MailingDetail(props: &MailingDetailProps) -> Html {
                 { runs_table(lang, &runs, &runs_page) }
             </section>
 
+            <super::events::MailingEvents {id} />
+
             <section aria-labelledby="attempts-title">
                 <div class="section-head">
                     <h2 id="attempts-title">{ t.attempts_title }</h2>

@@ -3,6 +3,7 @@
 
 pub mod detail;
 pub mod editor;
+pub mod events;
 pub mod picker;
 
 use std::collections::HashMap;
