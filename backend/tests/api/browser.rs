@@ -630,7 +630,11 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
         .await;
     b.wait_text(".badges", "Created").await;
     b.wait_text("#fact-recipients", "3").await;
-    b.wait_text("section .empty", "No runs yet").await;
+    b.wait_text(
+        "section[aria-labelledby='runs-title'] .empty",
+        "No runs yet",
+    )
+    .await;
 
     // Send now asks first, saying to how many; No sends nothing.
     b.click("#action-send").await;
@@ -668,7 +672,11 @@ async fn a_new_user_signs_up_and_sends_a_mailing_in_the_browser() {
 
     // The log's failure filter: nothing failed.
     b.click("#attempts-failure").await;
-    b.wait_text("section .empty", "No delivery attempts").await;
+    b.wait_text(
+        "section[aria-labelledby='attempts-title'] .empty",
+        "No delivery attempts",
+    )
+    .await;
     b.click("#attempts-all").await;
     b.wait_count("#attempts-table tr.attempt-success", 3).await;
 
@@ -753,6 +761,11 @@ async fn a_manager_blocks_a_user_who_is_then_signed_out_at_their_next_action() {
         .await;
     let m = Browser::open(&app, &tools, "blocked-manager").await;
     sign_in(&m, &manager.email, &manager.password).await;
+    // The same rule as recipients and messages: one's own first, everyone's when asked.
+    m.wait_text(".empty", "No mailings yet").await;
+    m.el("#scope").await.select_by_value("all").await.unwrap();
+    m.wait_path("everyone's, in the URL", |p| p.contains("all=true"))
+        .await;
     m.wait_text("#mailings-table tr.row-foreign td.owner", &user.email)
         .await;
     assert_eq!(
@@ -1498,7 +1511,11 @@ async fn pages_left_open_notice_a_scheduled_run_that_starts() {
         )
         .await;
     b.goto(&format!("/mailings/{}", mailing.id)).await;
-    b.wait_text("section .empty", "No runs yet").await;
+    b.wait_text(
+        "section[aria-labelledby='runs-title'] .empty",
+        "No runs yet",
+    )
+    .await;
     // Nobody touches the page: the run appears when it starts, with its attempts.
     b.wait_text("#runs-table", "Schedule").await;
     b.wait_count("#attempts-table tr.attempt-success", 2).await;

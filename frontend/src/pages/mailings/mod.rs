@@ -19,7 +19,7 @@ use crate::app::Route;
 use crate::components::badges::{periodicity_label, EnabledBadge, MailingStatus};
 use crate::components::feedback::{ApiErrorNotice, Empty, Loading};
 use crate::components::form::on_value;
-use crate::components::owners::{owner_label, owners_for};
+use crate::components::owners::{owner_label, owners_for, ScopeSelect};
 use crate::components::pagination::Pagination;
 use crate::components::sort::{SortHeader, Sorting};
 use crate::hooks::{use_live, use_load, Load};
@@ -43,6 +43,10 @@ pub struct Filters {
     pub sort: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
+    /// Everyone's mailings (for callers with `mailings.view_all`); the same rule as the
+    /// recipients and messages lists: one's own unless asked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all: bool,
 }
 
 /// A page of mailings with the subjects of their messages (and, for a manager who may
@@ -75,15 +79,18 @@ pub async fn subjects_for(ids: Vec<Uuid>) -> HashMap<Uuid, String> {
     subjects
 }
 
-async fn load((filters, owner_emails): (Filters, bool)) -> Result<Listing, ApiError> {
+async fn load(
+    (filters, owner_emails, me): (Filters, bool, Option<Uuid>),
+) -> Result<Listing, ApiError> {
     let page = api::mailings(&MailingListQuery {
+        // Without `all`, only the caller's own (a manager's too).
+        owner_id: if filters.all { None } else { me },
         status: filters.status,
         enabled: filters.enabled,
         page: filters.page,
         per_page: Some(PER_PAGE),
         sort: filters.sort,
         order: filters.order,
-        ..Default::default()
     })
     .await?;
     let mut ids: Vec<Uuid> = page.items.iter().map(|m| m.message_id).collect();
@@ -126,11 +133,16 @@ pub fn Mailings() -> Html {
         .unwrap_or_default();
     let session = use_session();
     let me = session.user().map(|u| u.id);
-    // A manager sees everyone's mailings: whose each is, and the switch to disable it.
-    let show_owner = session.can("mailings.view_all");
+    // A manager may list everyone's mailings: whose each is, and the switch to disable it.
+    let may_view_all = session.can("mailings.view_all");
+    let filters = Filters {
+        all: filters.all && may_view_all,
+        ..filters
+    };
+    let show_owner = filters.all;
     let may_disable = session.can("mailings.disable");
     let list = use_load(
-        (filters.clone(), show_owner && session.can("users.view")),
+        (filters.clone(), show_owner && session.can("users.view"), me),
         load,
     );
     // Live: while a listed run is sending, and when the next scheduled run is due.
@@ -351,6 +363,12 @@ pub fn Mailings() -> Html {
                 </div>
             </div>
             <div class="toolbar filters">
+                if may_view_all {
+                    <ScopeSelect all={filters.all} on_change={{
+                        let (go, filters) = (go.clone(), filters.clone());
+                        Callback::from(move |all: bool| go.emit(Filters { all, page: None, ..filters.clone() }))
+                    }} />
+                }
                 <div class="field field-inline">
                     <label for="filter-status">{ t.filter_status }</label>
                     <select id="filter-status" onchange={on_status}>
