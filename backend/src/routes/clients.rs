@@ -1,6 +1,6 @@
 //! Recipients ("clients"): CRUD, search, CSV import and export.
 
-use actix_web::{delete, get, http::header, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use herald_api_types as api;
 use uuid::Uuid;
@@ -195,25 +195,7 @@ async fn import_clients(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<web::Json<api::ImportReport>, ApiError> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if !matches!(
-        essence.as_str(),
-        "text/csv" | "application/csv" | "text/plain"
-    ) {
-        return Err(ApiError::UnsupportedMediaType(
-            "expected Content-Type: text/csv".into(),
-        ));
-    }
+    super::csv::require_csv(&req)?;
     let report = recipients::import(&state.db, caller.id, body.to_vec()).await?;
     Ok(web::Json(report))
 }
@@ -232,11 +214,5 @@ async fn export_clients(
     })
     .await?;
     let csv = imports::export_csv(&rows).map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"clients.csv\"",
-        ))
-        .body(csv))
+    Ok(super::csv::download("clients.csv", csv))
 }

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod clients;
+pub mod csv;
 pub mod health;
 pub mod home;
 pub mod http_cache;

@@ -1,7 +1,7 @@
 //! The suppression list (API.md "Suppressions, bounces, complaints, tracking"): the
 //! addresses an owner's mailings never go to, with why. Runs skip them and log each skip.
 
-use actix_web::{delete, get, http::header, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use herald_api_types as api;
 use uuid::Uuid;
 
@@ -153,24 +153,7 @@ async fn import_suppressions(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<web::Json<api::SuppressionImportReport>, ApiError> {
-    let essence = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if !matches!(
-        essence.as_str(),
-        "text/csv" | "application/csv" | "text/plain"
-    ) {
-        return Err(ApiError::UnsupportedMediaType(
-            "expected Content-Type: text/csv".into(),
-        ));
-    }
+    super::csv::require_csv(&req)?;
     let report = suppressions::import(&state.db, caller.id, body.to_vec()).await?;
     Ok(web::Json(report))
 }
@@ -189,11 +172,5 @@ async fn export_suppressions(
     })
     .await?;
     let csv = suppression_csv::export(&rows).map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"suppressions.csv\"",
-        ))
-        .body(csv))
+    Ok(super::csv::download("suppressions.csv", csv))
 }
