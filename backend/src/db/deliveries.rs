@@ -109,74 +109,67 @@ pub fn create_run(
         ))
         .returning(Run::as_returning())
         .get_result(conn)?;
-    // Each source yields every client at most once (clients are unique per owner).
-    // `{sup}` is where the suppression test goes: the run's deliveries take the clients
-    // NOT on the list; those on it are logged as skipped below.
-    let source = |suppressed: bool| {
-        let sup = if suppressed {
-            "AND EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
-        } else {
-            "AND c.unsubscribed_at IS NULL \
-             AND NOT EXISTS (SELECT 1 FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email))"
-        };
-        match (who, m.all_clients) {
-            (RunRecipients::All, true) => {
-                format!(
-                    "SELECT c.id, c.email, c.full_name FROM clients c WHERE c.owner_id = $3 {sup}"
-                )
-            }
-            (RunRecipients::All, false) => format!(
-                "SELECT c.id, c.email, c.full_name FROM clients c \
-                 JOIN mailing_recipients r ON r.client_id = c.id AND r.mailing_id = $2 \
-                 WHERE c.owner_id = $3 {sup}"
-            ),
-            (RunRecipients::LastFailed { include_permanent }, _) => {
-                // A failure of unknown kind (none recorded) counts as temporary.
-                let kind = if include_permanent {
-                    ""
-                } else {
-                    "AND last.failure_kind IS DISTINCT FROM 'permanent'"
-                };
-                format!(
-                    "SELECT c.id, c.email, c.full_name FROM clients c JOIN ( \
-                        SELECT DISTINCT ON (lower(d.email)) d.client_id, d.status, d.failure_kind FROM deliveries d \
-                        WHERE d.run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $2) \
-                          AND d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
-                        ORDER BY lower(d.email), d.updated_at DESC) last ON last.client_id = c.id \
-                     WHERE last.status = 'failed' {kind} AND c.owner_id = $3 {sup}"
-                )
-            }
+    // Each source yields every client at most once (clients are unique per owner), with
+    // whether the address is on the suppression list and whether the client row is
+    // marked unsubscribed (a mark without a list entry only predates the list).
+    let suppressed = "EXISTS (SELECT 1 FROM suppressions sup \
+                      WHERE sup.owner_id = $3 AND lower(sup.email) = lower(c.email)) AS suppressed, \
+                      c.unsubscribed_at IS NOT NULL AS unsubscribed";
+    let source = match (who, m.all_clients) {
+        (RunRecipients::All, true) => format!(
+            "SELECT c.id, c.email, c.full_name, {suppressed} FROM clients c WHERE c.owner_id = $3"
+        ),
+        (RunRecipients::All, false) => format!(
+            "SELECT c.id, c.email, c.full_name, {suppressed} FROM clients c \
+             JOIN mailing_recipients r ON r.client_id = c.id AND r.mailing_id = $2 \
+             WHERE c.owner_id = $3"
+        ),
+        (RunRecipients::LastFailed { include_permanent }, _) => {
+            // A failure of unknown kind (none recorded) counts as temporary.
+            let kind = if include_permanent {
+                ""
+            } else {
+                "AND last.failure_kind IS DISTINCT FROM 'permanent'"
+            };
+            format!(
+                "SELECT c.id, c.email, c.full_name, {suppressed} FROM clients c JOIN ( \
+                    SELECT DISTINCT ON (lower(d.email)) d.client_id, d.status, d.failure_kind FROM deliveries d \
+                    WHERE d.run_id IN (SELECT r.id FROM runs r WHERE r.mailing_id = $2) \
+                      AND d.mailing_id = $2 AND d.status IN ('sent', 'failed') \
+                    ORDER BY lower(d.email), d.updated_at DESC) last ON last.client_id = c.id \
+                 WHERE last.status = 'failed' {kind} AND c.owner_id = $3"
+            )
         }
     };
-    // Suppressed recipients are not sent to, and each skip is in the attempt log with
-    // the reason (their delivery rows are `skipped` at once).
-    diesel::sql_query(format!(
-        "WITH skipped AS ( \
-            INSERT INTO deliveries (id, run_id, mailing_id, client_id, email, full_name, status) \
-            SELECT gen_random_uuid(), $1, $2, s.id, s.email, s.full_name, 'skipped' FROM ({}) s \
-            RETURNING id, client_id, email) \
-         INSERT INTO attempts (id, delivery_id, run_id, mailing_id, owner_id, client_id, email, attempted_at, status, server_response) \
-         SELECT gen_random_uuid(), k.id, $1, $2, $3, k.client_id, k.email, now(), 'skipped', \
-           'not sent: the address is on the suppression list (' || \
-           coalesce((SELECT sup.reason FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(k.email) LIMIT 1), 'suppressed') || ')' \
-         FROM skipped k",
-        source(true)
-    ))
-    .bind::<SqlUuid, _>(run.id)
-    .bind::<SqlUuid, _>(m.id)
-    .bind::<SqlUuid, _>(m.owner_id)
-    .execute(conn)?;
-    let source = source(false);
+    // One pass over the recipients: the suppressed ones get a `skipped` delivery and an
+    // attempt saying why (so the log tells why someone got nothing), the others a
+    // pending delivery, due when the run's window opens (now, without a window).
+    #[derive(QueryableByName)]
+    struct Inserted {
+        #[diesel(sql_type = BigInt)]
+        pending: i64,
+    }
     let inserted = diesel::sql_query(format!(
-        "INSERT INTO deliveries (id, run_id, mailing_id, client_id, email, full_name, next_attempt_at) \
-         SELECT gen_random_uuid(), $1, $2, s.id, s.email, s.full_name, COALESCE($4, now()) FROM ({source}) s"
+        "WITH ins AS ( \
+            INSERT INTO deliveries (id, run_id, mailing_id, client_id, email, full_name, status, next_attempt_at) \
+            SELECT gen_random_uuid(), $1, $2, s.id, s.email, s.full_name, \
+                   CASE WHEN s.suppressed THEN 'skipped' ELSE 'pending' END, COALESCE($4, now()) \
+            FROM ({source}) s WHERE s.suppressed OR NOT s.unsubscribed \
+            RETURNING id, client_id, email, status), \
+         logged AS ( \
+            INSERT INTO attempts (id, delivery_id, run_id, mailing_id, owner_id, client_id, email, attempted_at, status, server_response) \
+            SELECT gen_random_uuid(), k.id, $1, $2, $3, k.client_id, k.email, now(), 'skipped', \
+              'not sent: the address is on the suppression list (' || \
+              coalesce((SELECT sup.reason FROM suppressions sup WHERE sup.owner_id = $3 AND lower(sup.email) = lower(k.email) LIMIT 1), 'suppressed') || ')' \
+            FROM ins k WHERE k.status = 'skipped') \
+         SELECT count(*) FILTER (WHERE status = 'pending') AS pending FROM ins"
     ))
     .bind::<SqlUuid, _>(run.id)
     .bind::<SqlUuid, _>(m.id)
     .bind::<SqlUuid, _>(m.owner_id)
-    // A waiting run's deliveries become due when its window opens.
     .bind::<Nullable<Timestamptz>, _>(plan.waiting_until)
-    .execute(conn)? as i64;
+    .get_result::<Inserted>(conn)?
+    .pending;
     let run = diesel::update(runs::table.find(run.id))
         .set(runs::recipients.eq(i32::try_from(inserted).unwrap_or(i32::MAX)))
         .returning(Run::as_returning())
