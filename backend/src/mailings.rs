@@ -510,7 +510,14 @@ pub async fn update(
                 Some(ids) => db::mailings::set_recipients(conn, id, ids)?,
                 None => db::mailings::set_recipients(conn, id, &[])?,
             }
-            db::deliveries::recheck_windows(conn, id, now)?;
+            // A new window or zone applies to the runs already open, at the scheduler's
+            // next pass (until then the lease holds them, as at a closing).
+            if (window_days, window_from, window_to)
+                != (old.window_days, old.window_from, old.window_to)
+                || zone != old.zone()
+            {
+                db::deliveries::recheck_windows(conn, id, now)?;
+            }
             if start_moved && m.enabled && next.is_some_and(|t| t <= now) {
                 start_asked_run(conn, &m, now)?;
             } else if next.is_none() {

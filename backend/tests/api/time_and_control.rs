@@ -576,3 +576,45 @@ async fn the_terminal_pauses_resumes_and_cancels_runs_and_says_why_it_refuses() 
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("no run {unknown}")));
 }
+
+#[tokio::test]
+async fn renaming_a_mailing_does_not_hold_its_run_but_a_new_window_is_applied_to_it() {
+    let app = spawn_app_with(|env| {
+        env.insert("MAIL_RATE_PER_SEC".into(), "5".into());
+    })
+    .await;
+    let (user, _, message) = app.user_with_audience(20).await;
+    let mut body = json!({"name": "Before", "message_id": message.id, "all_clients": true,
+        "start_at": ago(1), "periodicity": "once"});
+    let m = app.create_mailing(&user, body.clone()).await;
+    body["start_at"] = json!(m.start_at);
+    body["name"] = json!("After");
+    let path = format!("/api/v1/mailings/{}", m.id);
+    assert_eq!(
+        app.put(&path, Some(&user.token), &body).await.status(),
+        StatusCode::OK
+    );
+    let held = |app: &TestApp| {
+        app.count(&format!(
+            "SELECT count(*) FROM runs WHERE mailing_id = '{}' AND window_closes_at IS NOT NULL",
+            m.id
+        ))
+    };
+    assert_eq!(held(&app), 0, "a new name changes nothing for the open run");
+    body["send_window"] =
+        json!({"days": days_but_today_and_tomorrow(), "from": "00:00", "to": "24:00"});
+    assert_eq!(
+        app.put(&path, Some(&user.token), &body).await.status(),
+        StatusCode::OK
+    );
+    let run = eventually(
+        "the run to wait for its new window",
+        Duration::from_secs(5),
+        || async {
+            let r = run_of(&app, &user, m.id).await;
+            (r.state == api::RunState::Waiting).then_some(r)
+        },
+    )
+    .await;
+    assert!(run.waiting_until.is_some());
+}
