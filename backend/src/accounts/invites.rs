@@ -14,16 +14,16 @@ use herald_api_types::InviteRequest;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{check_password, insert_token, send_account_email, AccountError};
+use super::{insert_token, password_for_token, send_account_email, AccountError};
 use crate::{
-    auth::{password, tokens},
+    auth::tokens,
     db::{
         self,
         audit::{self, Action},
         tokens::TokenKind,
         users::{NewUser, Role, User, UserChanges},
     },
-    domain::{EmailAddress, Password},
+    domain::EmailAddress,
     error::FieldErrors,
     mail::templates,
     state::AppState,
@@ -121,33 +121,8 @@ pub async fn accept_invite(
     token: String,
     new_password: String,
 ) -> Result<(), AccountError> {
-    // The policy without the account's words first (no database), as for resets.
-    if let Err(e) = Password::parse(&new_password, &[]) {
-        let mut f = FieldErrors::new();
-        f.add_coded("password", e.code(), e.to_string());
-        return Err(AccountError::Invalid(f));
-    }
-    let hash = tokens::hash_token(&token);
-    let lookup = hash.clone();
-    let user = db::run_blocking(&state.db, move |conn| {
-        // Only a look: the token is consumed below, with the password change.
-        let t = db::tokens::find(conn, TokenKind::Invite, &lookup)?
-            .filter(|t| t.used_at.is_none() && t.expires_at > Utc::now())
-            .ok_or(AccountError::BadToken)?;
-        Ok::<_, AccountError>(db::users::find_with_role(conn, t.user_id)?.0)
-    })
-    .await?;
-    let mut errors = FieldErrors::new();
-    let Some(pw) = check_password(
-        &mut errors,
-        "password",
-        &new_password,
-        &user.email,
-        &user.full_name,
-    ) else {
-        return Err(AccountError::Invalid(errors));
-    };
-    let new_hash = password::hash(&state.hashing, pw).await?;
+    let (hash, new_hash) =
+        password_for_token(state, TokenKind::Invite, &token, &new_password).await?;
     db::run_blocking(&state.db, move |conn| {
         conn.transaction(|conn| {
             let t = db::tokens::consume(conn, TokenKind::Invite, &hash)?

@@ -412,23 +412,27 @@ async fn request_password_reset_now(state: &AppState, email: String) -> Result<(
     Ok(())
 }
 
-pub async fn confirm_password_reset(
+/// The first half of setting a password from an emailed single-use link (a reset, an
+/// invitation): the policy without the account's words first (no database; those words
+/// can only make a password weaker, so what fails here fails below too), then the
+/// token's account (only looked at: the caller consumes the token in its transaction),
+/// the policy with the account's email and name, and the hash. Returns the token's hash
+/// and the new password's.
+pub(super) async fn password_for_token(
     state: &AppState,
-    token: String,
-    new_password: String,
-) -> Result<(), AccountError> {
-    // The policy without the account's words first (no database): the account's words
-    // can only make a password weaker, so what fails here fails below too.
-    if let Err(e) = Password::parse(&new_password, &[]) {
+    kind: TokenKind,
+    token: &str,
+    new_password: &str,
+) -> Result<(Vec<u8>, String), AccountError> {
+    if let Err(e) = Password::parse(new_password, &[]) {
         let mut f = FieldErrors::new();
         f.add_coded("password", e.code(), e.to_string());
         return Err(AccountError::Invalid(f));
     }
-    let hash = tokens::hash_token(&token);
+    let hash = tokens::hash_token(token);
     let lookup = hash.clone();
     let user = db::run_blocking(&state.db, move |conn| {
-        // Only a look: the token is consumed below, with the password change.
-        let t = db::tokens::find(conn, TokenKind::PasswordReset, &lookup)?
+        let t = db::tokens::find(conn, kind, &lookup)?
             .filter(|t| t.used_at.is_none() && t.expires_at > Utc::now())
             .ok_or(AccountError::BadToken)?;
         Ok::<_, AccountError>(db::users::find_with_role(conn, t.user_id)?.0)
@@ -438,13 +442,22 @@ pub async fn confirm_password_reset(
     let Some(pw) = check_password(
         &mut errors,
         "password",
-        &new_password,
+        new_password,
         &user.email,
         &user.full_name,
     ) else {
         return Err(AccountError::Invalid(errors));
     };
-    let new_hash = password::hash(&state.hashing, pw).await?;
+    Ok((hash, password::hash(&state.hashing, pw).await?))
+}
+
+pub async fn confirm_password_reset(
+    state: &AppState,
+    token: String,
+    new_password: String,
+) -> Result<(), AccountError> {
+    let (hash, new_hash) =
+        password_for_token(state, TokenKind::PasswordReset, &token, &new_password).await?;
     db::run_blocking(&state.db, move |conn| {
         conn.transaction(|conn| {
             let t = db::tokens::consume(conn, TokenKind::PasswordReset, &hash)?
